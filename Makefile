@@ -1,0 +1,62 @@
+# Partnerships: every command a user needs.  `make help` lists them.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+PORT    ?= 8080
+VAR     ?= $(CURDIR)/var
+BUILD   := $(VAR)/build
+
+CC      ?= cc
+PKGS    := jansson libpq libsodium
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+CFLAGS  ?= -O2 -g
+BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -D_FORTIFY_SOURCE=2 $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  := -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRC     := $(wildcard fcgi/*.c)
+HDR     := $(wildcard fcgi/*.h)
+LIB_SRC := $(filter-out fcgi/main.c,$(SRC))
+UNIT    := $(wildcard tests/unit/test_*.c)
+
+.PHONY: all deps run test bench clean install help unit
+
+all: $(BUILD)/release/partnerships
+
+help:
+	@echo "make            build the program ($(BUILD)/release/partnerships)"
+	@echo "make deps       install the Debian packages the project needs"
+	@echo "make run        run the whole stack on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
+	@echo "make test       run every test suite on a fresh private stack"
+	@echo "make clean      remove build outputs and test stacks (keeps var/ data of make run)"
+
+# Build, run and test dependencies (Debian packages), installed when missing.
+deps:
+	@deploy/deps.sh
+
+$(BUILD)/release/partnerships: $(SRC) $(HDR) | $(BUILD)/release
+	@deploy/deps.sh --check-build || deploy/deps.sh
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(SRC) $(LDLIBS)
+
+# The test build: AddressSanitizer and UndefinedBehaviorSanitizer.
+$(BUILD)/asan/partnerships: $(SRC) $(HDR) | $(BUILD)/asan
+	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -o $@ $(SRC) $(LDLIBS)
+
+$(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/check.h $(LIB_SRC) $(HDR) | $(BUILD)/asan
+	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -Ifcgi -o $@ $< $(LIB_SRC) $(LDLIBS)
+
+$(BUILD)/release $(BUILD)/asan:
+	@mkdir -p $@
+
+unit: $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(UNIT))
+
+run: $(BUILD)/release/partnerships
+	@deploy/stack.sh run "$(VAR)" "$(PORT)" "$(BUILD)/release/partnerships"
+
+test:
+	@deploy/deps.sh --check || deploy/deps.sh
+	@$(MAKE) --no-print-directory $(BUILD)/asan/partnerships unit
+	@tests/run.sh "$(BUILD)/asan"
+
+clean:
+	rm -rf $(BUILD) $(VAR)/test

@@ -1,0 +1,70 @@
+/* api.h: what a route handler is given, and the route table's shape.
+ *
+ * A request reaches a handler only after server.c has checked, in order:
+ * the method and route (404/405), the body's media type, size and JSON shape
+ * (415/413/400), the credentials and CSRF token (401/403), the route's own
+ * input check (400/422), and the database (503).  The handler then runs
+ * inside one transaction in which the acting user is set; returning 0
+ * commits it, -1 rolls it back.  Either way ctx->resp holds the answer. */
+#ifndef PARTNERSHIPS_API_H
+#define PARTNERSHIPS_API_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "http.h"
+
+struct db;
+struct pg_result;
+struct entity;
+
+enum {
+    API_ID_MAX = 64,          /* a path id: nanoid is 21, anything past 64 is not ours */
+    API_TOKEN_HASH_BYTES = 32,
+    API_MAX_PATH_IDS = 2
+};
+
+struct api_user {
+    char id[API_ID_MAX + 1];
+    bool admin;
+    char *json;        /* the user as the API shows it; owned, freed with the request */
+};
+
+struct request_ctx {
+    struct http_request *req;
+    struct http_response *resp;
+    struct db *db;
+    const struct route *route;
+    struct entity *entity;                 /* collection routes */
+    char ids[API_MAX_PATH_IDS][API_ID_MAX + 1];
+    json_t *body;                          /* the JSON object, for ROUTE_JSON routes */
+    bool authenticated;
+    struct api_user user;
+    unsigned char token_hash[API_TOKEN_HASH_BYTES];  /* SHA-256 of the session cookie or API token */
+    bool via_cookie;
+    void *input;                           /* a route check's parsed input, freed by its free_input */
+    long long if_match;                    /* -1: none */
+};
+
+enum route_flags {
+    ROUTE_PUBLIC = 1 << 0,      /* no credentials needed; handler manages its own database work */
+    ROUTE_JSON = 1 << 1,        /* takes a JSON object body */
+    ROUTE_ADMIN = 1 << 2,       /* admins only (403 for members) */
+    ROUTE_QUERY = 1 << 3,       /* takes query parameters (its check validates them) */
+};
+
+typedef int (*route_fn)(struct request_ctx *ctx);
+
+struct route {
+    enum http_method method;
+    const char *pattern;        /* below /api/v1; ":id" an id segment, ":collection" an entity */
+    route_fn check;             /* optional: validate input before the database (0 ok, -1 answered) */
+    route_fn handler;
+    void (*free_input)(void *input);
+    unsigned flags;
+};
+
+/* Answers 422/400 with fields; helpers shared by the resource files. */
+void api_db_error(struct request_ctx *ctx, const struct pg_result *res, const char *table);
+
+#endif

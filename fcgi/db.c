@@ -1,0 +1,356 @@
+/* db.c: see db.h. */
+#include "db.h"
+
+#include <ctype.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+struct db_statement {
+    const char *name;
+    const char *sql;
+};
+
+static struct db_statement db_statements[DB_MAX_STATEMENTS];
+static int db_nstatements;
+
+struct db {
+    char *conninfo;
+    PGconn *conn;
+    bool prepared[DB_MAX_STATEMENTS];
+    json_t *enums;   /* {"type_name": ["label", ...]} */
+};
+
+int db_statement_register(const char *name, const char *sql)
+{
+    if (db_nstatements == DB_MAX_STATEMENTS)
+        return -1;
+    db_statements[db_nstatements].name = name;
+    db_statements[db_nstatements].sql = sql;
+    return db_nstatements++;
+}
+
+struct db *db_open(const char *conninfo)
+{
+    struct db *db = calloc(1, sizeof(*db));
+
+    if (!db)
+        return NULL;
+    db->conninfo = strdup(conninfo);
+    if (!db->conninfo) {
+        free(db);
+        return NULL;
+    }
+    return db;
+}
+
+static void db_disconnect(struct db *db)
+{
+    if (db->conn)
+        PQfinish(db->conn);
+    db->conn = NULL;
+    memset(db->prepared, 0, sizeof(db->prepared));
+    json_decref(db->enums);
+    db->enums = NULL;
+}
+
+void db_close(struct db *db)
+{
+    if (!db)
+        return;
+    db_disconnect(db);
+    free(db->conninfo);
+    free(db);
+}
+
+static void db_notice_ignore(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+static int db_load_enums(struct db *db)
+{
+    static const char sql[] =
+        "select t.typname, json_agg(e.enumlabel order by e.enumsortorder)::text"
+        "  from pg_catalog.pg_enum e join pg_catalog.pg_type t on t.oid = e.enumtypid"
+        "  join pg_catalog.pg_namespace n on n.oid = t.typnamespace"
+        " where n.nspname = 'public' group by t.typname";
+    PGresult *res = PQexec(db->conn, sql);
+    int rc = -1;
+
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        goto out;
+    db->enums = json_object();
+    if (!db->enums)
+        goto out;
+    for (int i = 0; i < PQntuples(res); i++) {
+        json_t *labels = json_loads(PQgetvalue(res, i, 1), 0, NULL);
+
+        if (!labels || json_object_set_new(db->enums, PQgetvalue(res, i, 0), labels))
+            goto out;
+    }
+    rc = 0;
+out:
+    if (rc)
+        log_error("loading enumerations failed: %s", PQresultErrorMessage(res));
+    PQclear(res);
+    return rc;
+}
+
+int db_ensure(struct db *db)
+{
+    PGresult *res;
+
+    if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+        return 0;
+    db_disconnect(db);
+    db->conn = PQconnectdb(db->conninfo);
+    if (PQstatus(db->conn) != CONNECTION_OK) {
+        log_error("database unreachable: %s", PQerrorMessage(db->conn));
+        db_disconnect(db);
+        return -1;
+    }
+    PQsetNoticeProcessor(db->conn, db_notice_ignore, NULL);
+    /* Timestamps in API answers are UTC (DOMAIN.md). */
+    res = PQexec(db->conn, "set time zone 'UTC'");
+    if (PQresultStatus(res) != PGRES_COMMAND_OK || db_load_enums(db)) {
+        log_error("database session setup failed: %s", PQerrorMessage(db->conn));
+        PQclear(res);
+        db_disconnect(db);
+        return -1;
+    }
+    PQclear(res);
+    return 0;
+}
+
+/* NULL when the connection is gone (the caller answers 503). */
+static PGresult *db_checked(struct db *db, PGresult *res)
+{
+    if (PQstatus(db->conn) != CONNECTION_OK) {
+        log_error("database connection lost: %s", PQerrorMessage(db->conn));
+        PQclear(res);
+        db_disconnect(db);
+        return NULL;
+    }
+    return res;
+}
+
+struct pg_result *db_run(struct db *db, int statement, int nparams, const char *const *values)
+{
+    if (!db->conn || statement < 0 || statement >= db_nstatements)
+        return NULL;
+    if (!db->prepared[statement]) {
+        PGresult *res = PQprepare(db->conn, db_statements[statement].name, db_statements[statement].sql, 0, NULL);
+
+        res = db_checked(db, res);
+        if (!res)
+            return NULL;
+        if (PQresultStatus(res) != PGRES_COMMAND_OK)
+            return res;   /* the caller reports it; a bug, not a user error */
+        PQclear(res);
+        db->prepared[statement] = true;
+    }
+    return db_checked(db, PQexecPrepared(db->conn, db_statements[statement].name, nparams, values, NULL, NULL, 0));
+}
+
+struct pg_result *db_query(struct db *db, const char *sql, int nparams, const char *const *values)
+{
+    if (!db->conn)
+        return NULL;
+    return db_checked(db, PQexecParams(db->conn, sql, nparams, NULL, values, NULL, NULL, 0));
+}
+
+struct pg_result *db_script(struct db *db, const char *sql)
+{
+    if (!db->conn)
+        return NULL;
+    return db_checked(db, PQexec(db->conn, sql));
+}
+
+int db_command(struct db *db, const char *sql)
+{
+    PGresult *res;
+    int rc;
+
+    if (!db->conn)
+        return -1;
+    res = db_checked(db, PQexec(db->conn, sql));
+    if (!res)
+        return -1;
+    rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
+    if (rc)
+        log_error("%.40s failed: %s", sql, PQresultErrorMessage(res));
+    PQclear(res);
+    return rc;
+}
+
+bool db_ok(const struct pg_result *res)
+{
+    ExecStatusType s = PQresultStatus(res);
+
+    return s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK;
+}
+
+int db_rows(const struct pg_result *res)
+{
+    return PQntuples(res);
+}
+
+const char *db_value(const struct pg_result *res, int row, int column)
+{
+    if (row >= PQntuples(res) || column >= PQnfields(res) || PQgetisnull(res, row, column))
+        return NULL;
+    return PQgetvalue(res, row, column);
+}
+
+size_t db_length(const struct pg_result *res, int row, int column)
+{
+    return (size_t)PQgetlength(res, row, column);
+}
+
+int db_affected(const struct pg_result *res)
+{
+    return atoi(PQcmdTuples((PGresult *)res));
+}
+
+void db_clear(struct pg_result *res)
+{
+    PQclear(res);
+}
+
+const char *db_error_detail(const struct pg_result *res)
+{
+    return PQresultErrorMessage(res);
+}
+
+const json_t *db_enum_labels(const struct db *db, const char *type_name)
+{
+    return db->enums ? json_object_get(db->enums, type_name) : NULL;
+}
+
+void db_api_name(const char *column, char *out, size_t out_size)
+{
+    size_t n = 0;
+    bool upper = false;
+
+    for (; *column && n + 1 < out_size; column++) {
+        if (*column == '_') {
+            upper = n > 0;
+            continue;
+        }
+        out[n++] = upper ? (char)toupper((unsigned char)*column) : *column;
+        upper = false;
+    }
+    out[n] = '\0';
+}
+
+void db_column_name(const char *api_name, char *out, size_t out_size)
+{
+    size_t n = 0;
+
+    for (; *api_name && n + 2 < out_size; api_name++) {
+        if (isupper((unsigned char)*api_name)) {
+            out[n++] = '_';
+            out[n++] = (char)tolower((unsigned char)*api_name);
+        } else {
+            out[n++] = *api_name;
+        }
+    }
+    out[n] = '\0';
+}
+
+/* SQLSTATE (PostgreSQL manual, Appendix A) -> HTTP status and the message the
+ * client sees.  Matched by prefix, first match wins. */
+static const struct {
+    const char *sqlstate;
+    int status;
+    const char *message;
+    const char *field_message;   /* NULL: not tied to a field */
+} db_errors[] = {
+    {"23502", 422, "a required field is missing", "is required"},
+    {"23514", 422, "a field is not valid", "is not valid"},
+    {"23503", 422, "a field refers to a record that does not exist", "refers to a record that does not exist"},
+    {"23505", 409, "a field must be unique", "is already taken"},
+    {"22001", 422, "a field is too long", NULL},
+    {"22003", 422, "a number is out of range", NULL},
+    {"22007", 422, "a date or time is not valid", NULL},
+    {"22008", 422, "a date or time is out of range", NULL},
+    {"22P02", 422, "a value is not valid", NULL},
+    {"22021", 400, "the request is not valid UTF-8", NULL},
+    {"42501", 403, "this change is not allowed for your account", NULL},
+    {"40001", 409, "the record changed at the same time; try again", NULL},
+    {"40P01", 409, "the record changed at the same time; try again", NULL},
+    {"55P03", 409, "the record is busy; try again", NULL},
+    {"57014", 503, "the database took too long to answer; try again", NULL},
+    {"53", 503, "the database is overloaded; try again", NULL},
+    {"57P", 503, "the database is restarting; try again", NULL},
+    {"08", 503, "the database is unavailable; try again", NULL},
+};
+
+/* The column a constraint named <table>_<column>_<rule> is about. */
+static void db_constraint_column(const char *constraint, const char *table, char *out, size_t out_size)
+{
+    size_t table_len = strlen(table);
+    const char *start = constraint;
+    const char *end;
+    size_t len;
+
+    out[0] = '\0';
+    if (strncmp(constraint, table, table_len) == 0 && constraint[table_len] == '_')
+        start = constraint + table_len + 1;
+    end = strrchr(start, '_');
+    if (!end || end == start)
+        return;
+    len = (size_t)(end - start);
+    if (len + 1 > out_size)
+        return;
+    memcpy(out, start, len);
+    out[len] = '\0';
+}
+
+int db_error_http(const struct pg_result *res, const char *table, const char **message, json_t **fields)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    const char *column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+    const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+    char column_buf[128] = "";
+    char api[128];
+
+    *fields = NULL;
+    *message = "internal error";
+    if (!state)
+        return 500;
+    /* Class PT: raised by the project's own SQL with an HTTP status in the
+     * last three digits and a message written for users. */
+    if (strncmp(state, "PT", 2) == 0 && isdigit((unsigned char)state[2])) {
+        int status = atoi(state + 2);
+
+        *message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+        if (column && (*fields = json_object())) {
+            db_api_name(column, api, sizeof(api));
+            json_object_set_new(*fields, api, json_string(*message));
+        }
+        return status >= 400 && status <= 599 ? status : 500;
+    }
+    for (size_t i = 0; i < sizeof(db_errors) / sizeof(db_errors[0]); i++) {
+        if (strncmp(state, db_errors[i].sqlstate, strlen(db_errors[i].sqlstate)) != 0)
+            continue;
+        *message = db_errors[i].message;
+        if (db_errors[i].field_message) {
+            if (column)
+                snprintf(column_buf, sizeof(column_buf), "%s", column);
+            else if (constraint && table)
+                db_constraint_column(constraint, table, column_buf, sizeof(column_buf));
+            if (column_buf[0] && (*fields = json_object())) {
+                db_api_name(column_buf, api, sizeof(api));
+                json_object_set_new(*fields, api, json_string(db_errors[i].field_message));
+            }
+        }
+        return db_errors[i].status;
+    }
+    return 500;
+}

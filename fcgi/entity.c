@@ -1,0 +1,867 @@
+/* entity.c: the collection contract of API.md, served from entity tables.
+ *
+ * SQL text here is assembled only from the entity tables (table, column and
+ * function names written in this program) and "$n" placeholders; request
+ * values travel as parameters, never as SQL text. */
+#include "entity.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "input.h"
+#include "log.h"
+
+enum {
+    ENTITY_SQL_BYTES = 8192,
+    ENTITY_MAX_PARAMS = 64,
+    ENTITY_MAX_SORT_KEYS = 4,
+    ENTITY_LIST_DEFAULT_LIMIT = 50,
+    ENTITY_LIST_MAX_LIMIT = 500,
+    ENTITY_COLUMN_BYTES = 64
+};
+
+/* SQL being assembled, with its parameters (owned). */
+struct entity_sql {
+    char text[ENTITY_SQL_BYTES];
+    size_t len;
+    bool overflow;
+    char *values[ENTITY_MAX_PARAMS];
+    int nvalues;
+};
+
+/* What a check leaves for its handler in ctx->input. */
+struct entity_input {
+    struct entity_sql sql;
+};
+
+static void sql_append(struct entity_sql *sql, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void sql_append(struct entity_sql *sql, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (sql->overflow)
+        return;
+    va_start(ap, fmt);
+    n = vsnprintf(sql->text + sql->len, sizeof(sql->text) - sql->len, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof(sql->text) - sql->len) {
+        sql->overflow = true;
+        return;
+    }
+    sql->len += (size_t)n;
+}
+
+/* Adds a parameter (value is stolen; NULL is SQL null) and returns its
+ * number, or -1 when there are too many. */
+static int sql_param(struct entity_sql *sql, char *value)
+{
+    if (sql->nvalues == ENTITY_MAX_PARAMS) {
+        free(value);
+        sql->overflow = true;
+        return -1;
+    }
+    sql->values[sql->nvalues++] = value;
+    return sql->nvalues;
+}
+
+static void sql_free(struct entity_sql *sql)
+{
+    for (int i = 0; i < sql->nvalues; i++)
+        free(sql->values[i]);
+    sql->nvalues = 0;
+}
+
+void entity_free_input(void *input)
+{
+    struct entity_input *in = input;
+
+    if (!in)
+        return;
+    sql_free(&in->sql);
+    free(in);
+}
+
+static char *entity_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *entity_strdup_printf(const char *fmt, ...)
+{
+    va_list ap;
+    char *out = NULL;
+
+    va_start(ap, fmt);
+    if (vasprintf(&out, fmt, ap) < 0)
+        out = NULL;
+    va_end(ap);
+    return out;
+}
+
+struct entity *entity_find(const char *collection)
+{
+    for (size_t i = 0; entities[i]; i++)
+        if (strcmp(entities[i]->collection, collection) == 0)
+            return entities[i];
+    return NULL;
+}
+
+const struct entity_field *entity_field_find(const struct entity *entity, const char *name)
+{
+    for (size_t i = 0; i < entity->nfields; i++)
+        if (strcmp(entity->fields[i].name, name) == 0)
+            return &entity->fields[i];
+    return NULL;
+}
+
+static void entity_column(const struct entity_field *field, char out[ENTITY_COLUMN_BYTES])
+{
+    db_column_name(field->name, out, ENTITY_COLUMN_BYTES);
+}
+
+/* Registers a statement built from a format; the text lives for the whole
+ * process (statements are prepared on every connection). */
+static int entity_register(const char *name_fmt, const char *collection, const char *sql)
+{
+    char *name = entity_strdup_printf(name_fmt, collection);
+
+    if (!name || !sql)
+        return -1;
+    return db_statement_register(name, sql);
+}
+
+int entity_init(void)
+{
+    for (size_t i = 0; entities[i]; i++) {
+        struct entity *e = entities[i];
+        const char *c = e->collection;
+
+        e->stmt_get = entity_register("%s_get", c, entity_strdup_printf(
+            "select t.version, %s(t)::text from public.%s t where t.id = $1",
+            e->json_function, e->table));
+        e->stmt_current = entity_register("%s_current", c, entity_strdup_printf(
+            "select t.version, %s(t)::text from public.%s t where t.id = $1 and t.deleted_at is null",
+            e->json_function, e->table));
+        e->stmt_delete = entity_register("%s_delete", c, entity_strdup_printf(
+            "update public.%s t set deleted_at = now()"
+            " where t.id = $1 and t.deleted_at is null and ($2::integer is null or t.version = $2)"
+            " returning t.version", e->table));
+        e->stmt_restore = entity_register("%s_restore", c, entity_strdup_printf(
+            "update public.%s t set deleted_at = null"
+            " where t.id = $1 and t.deleted_at is not null and ($2::integer is null or t.version = $2)"
+            " returning t.version, %s(t)::text", e->table, e->json_function));
+        e->stmt_history = entity_register("%s_history", c, entity_strdup_printf(
+            "select case when exists (select 1 from public.%s t where t.id = $1) then ("
+            " select json_build_object('items', coalesce(json_agg(json_build_object("
+            "  'seq', o.seq, 'at', o.at,"
+            "  'actor', case when u.id is not null then json_build_object('id', u.id, 'name', u.name) end,"
+            "  'op', o.op, 'changes', o.changes) order by o.seq), '[]'::json))::text"
+            "  from public.oplog o left join public.users u on u.id = o.actor_user_id"
+            " where o.entity = '%s' and o.record_id = $1) end", e->table, c));
+        if (e->stmt_get < 0 || e->stmt_current < 0 || e->stmt_delete < 0 || e->stmt_restore < 0 ||
+            e->stmt_history < 0)
+            return -1;
+    }
+    return 0;
+}
+
+void api_db_error(struct request_ctx *ctx, const struct pg_result *res, const char *table)
+{
+    const char *message;
+    json_t *fields;
+    int status = db_error_http(res, table, &message, &fields);
+
+    if (status == 500)
+        log_error("request_id=%s database error: %s", ctx->req->request_id, db_error_detail(res));
+    http_error_fields(ctx->resp, status, message, fields);
+}
+
+/* ---- values ------------------------------------------------------------- */
+
+enum entity_value_error { VALUE_OK, VALUE_WRONG_TYPE, VALUE_INVALID };
+
+static bool entity_id_valid(const char *s)
+{
+    size_t len = strlen(s);
+
+    if (len == 0 || len > API_ID_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+            return false;
+    return true;
+}
+
+static bool entity_enum_has(const json_t *labels, const char *value)
+{
+    size_t i;
+    json_t *label;
+
+    json_array_foreach(labels, i, label)
+        if (strcmp(json_string_value(label), value) == 0)
+            return true;
+    return false;
+}
+
+/* "must be one of a, b, c" for an enum's labels; malloc'd. */
+static char *entity_enum_message(const json_t *labels)
+{
+    char buf[512] = "must be one of";
+    size_t len = strlen(buf);
+    size_t i;
+    json_t *label;
+
+    json_array_foreach(labels, i, label) {
+        int n = snprintf(buf + len, sizeof(buf) - len, "%s %s", i ? "," : "", json_string_value(label));
+
+        if (n < 0 || (size_t)n >= sizeof(buf) - len)
+            break;
+        len += (size_t)n;
+    }
+    return strdup(buf);
+}
+
+/* The text form of a JSON value for a field, as a PostgreSQL parameter.
+ * *out is malloc'd (NULL for SQL null); on error *message is set (static or,
+ * when *owned_message, malloc'd). */
+static enum entity_value_error entity_value(const struct db *db, const struct entity_field *field,
+                                            const json_t *value, char **out, char **message)
+{
+    char money[INPUT_MONEY_TEXT_BYTES];
+    const char *s;
+
+    *out = NULL;
+    *message = NULL;
+    if (json_is_null(value))
+        return VALUE_OK;
+    switch (field->type) {
+    case FIELD_TEXT:
+    case FIELD_ENUM:
+    case FIELD_DATE:
+    case FIELD_TIMESTAMP:
+    case FIELD_REF: {
+        size_t start = 0, end;
+
+        if (!json_is_string(value)) {
+            *message = strdup("must be a string");
+            return VALUE_WRONG_TYPE;
+        }
+        s = json_string_value(value);
+        end = strlen(s);
+        while (start < end && isspace((unsigned char)s[start]))
+            start++;
+        while (end > start && isspace((unsigned char)s[end - 1]))
+            end--;
+        if (start == end)
+            return VALUE_OK;   /* DOMAIN.md: an empty string is stored as null */
+        *out = strndup(s + start, end - start);
+        if (!*out)
+            return VALUE_INVALID;
+        break;
+    }
+    case FIELD_INT:
+        if (!json_is_integer(value)) {
+            *message = strdup("must be a whole number");
+            return VALUE_WRONG_TYPE;
+        }
+        *out = entity_strdup_printf("%" JSON_INTEGER_FORMAT, json_integer_value(value));
+        return VALUE_OK;
+    case FIELD_MONEY:
+        if (!json_is_number(value)) {
+            *message = strdup("must be a number");
+            return VALUE_WRONG_TYPE;
+        }
+        if (input_money_text(value, money)) {
+            *message = strdup("must be an amount with at most 2 decimals");
+            return VALUE_INVALID;
+        }
+        *out = strdup(money);
+        return VALUE_OK;
+    case FIELD_BOOL:
+        if (!json_is_boolean(value)) {
+            *message = strdup("must be true or false");
+            return VALUE_WRONG_TYPE;
+        }
+        *out = strdup(json_is_true(value) ? "true" : "false");
+        return VALUE_OK;
+    case FIELD_READ_ONLY:
+        *message = strdup("is read-only");
+        return VALUE_WRONG_TYPE;
+    }
+
+    /* Strings with a form to check. */
+    if (field->type == FIELD_ENUM) {
+        const json_t *labels = db_enum_labels(db, field->enum_type);
+
+        if (labels && !entity_enum_has(labels, *out)) {
+            *message = entity_enum_message(labels);
+            goto invalid;
+        }
+    } else if (field->type == FIELD_DATE && !input_date_valid(*out)) {
+        *message = strdup("must be a date (YYYY-MM-DD)");
+        goto invalid;
+    } else if (field->type == FIELD_TIMESTAMP && !input_timestamp_valid(*out)) {
+        *message = strdup("must be a date and time (RFC 3339, e.g. 2026-01-31T09:30:00Z)");
+        goto invalid;
+    } else if (field->type == FIELD_REF && !entity_id_valid(*out)) {
+        *message = strdup("must be the id of a record");
+        goto invalid;
+    }
+    return VALUE_OK;
+invalid:
+    free(*out);
+    *out = NULL;
+    return VALUE_INVALID;
+}
+
+/* Adds a field error to the right object; the message is stolen. */
+static void entity_field_error(json_t *errors, const char *name, char *message)
+{
+    json_object_set_new(errors, name, json_string(message ? message : "is not valid"));
+    free(message);
+}
+
+/* Answers 400 (type and shape errors win) or 422 with the collected fields.
+ * Returns -1 when it answered, 0 when there were no errors. */
+static int entity_answer_errors(struct request_ctx *ctx, json_t *bad, json_t *invalid)
+{
+    int rc = -1;
+
+    if (json_object_size(bad)) {
+        http_error_fields(ctx->resp, 400, "some fields are not accepted or have the wrong type", bad);
+        bad = NULL;
+    } else if (json_object_size(invalid)) {
+        http_error_fields(ctx->resp, 422, "some fields are not valid", invalid);
+        invalid = NULL;
+    } else {
+        rc = 0;
+    }
+    json_decref(bad);
+    json_decref(invalid);
+    return rc;
+}
+
+/* ---- create and patch --------------------------------------------------- */
+
+/* Checks a create or patch body against the field table and builds
+ * the column list and parameters:
+ *   POST:  insert into T as t (c1, c2) values ($1, $2) returning ...
+ *   PATCH: update T t set c1 = $3, c2 = $4 where ... (ids are $1, $2) */
+int entity_check_write(struct request_ctx *ctx)
+{
+    const struct entity *e = ctx->entity;
+    struct entity_input *in = calloc(1, sizeof(*in));
+    json_t *bad = json_object(), *invalid = json_object();
+    const char *key;
+    json_t *value;
+    char columns[ENTITY_SQL_BYTES] = "";
+    size_t columns_len = 0;
+    bool patch = ctx->req->method == HTTP_PATCH;
+
+    if (!in || !bad || !invalid) {
+        free(in);
+        json_decref(bad);
+        json_decref(invalid);
+        http_error(ctx->resp, 500, "out of memory");
+        return -1;
+    }
+    ctx->input = in;
+    if (patch) {
+        sql_param(&in->sql, strdup(ctx->ids[0]));
+        sql_param(&in->sql, ctx->if_match >= 0 ? entity_strdup_printf("%lld", ctx->if_match) : NULL);
+    }
+    json_object_foreach(ctx->body, key, value) {
+        const struct entity_field *field = entity_field_find(e, key);
+        char column[ENTITY_COLUMN_BYTES];
+        char *text, *message;
+        enum entity_value_error verdict;
+        int n;
+
+        if (!field) {
+            entity_field_error(bad, key, strdup("is not a field of this record"));
+            continue;
+        }
+        if (!(field->flags & FIELD_WRITE)) {
+            entity_field_error(bad, key, strdup("is read-only"));
+            continue;
+        }
+        verdict = entity_value(ctx->db, field, value, &text, &message);
+        if (verdict != VALUE_OK) {
+            entity_field_error(verdict == VALUE_WRONG_TYPE ? bad : invalid, key, message);
+            continue;
+        }
+        n = sql_param(&in->sql, text);
+        entity_column(field, column);
+        if (patch)
+            n = snprintf(columns + columns_len, sizeof(columns) - columns_len, "%s%s = $%d",
+                         columns_len ? ", " : "", column, n);
+        else
+            n = snprintf(columns + columns_len, sizeof(columns) - columns_len, "%s%s",
+                         columns_len ? ", " : "", column);
+        if (n > 0 && (size_t)n < sizeof(columns) - columns_len)
+            columns_len += (size_t)n;
+    }
+    if (entity_answer_errors(ctx, bad, invalid))
+        return -1;
+
+    if (patch) {
+        if (columns_len == 0)
+            return 0;   /* nothing to change: the handler answers with the record */
+        sql_append(&in->sql, "update public.%s t set %s"
+                   " where t.id = $1 and t.deleted_at is null and ($2::integer is null or t.version = $2)"
+                   " returning t.version, %s(t)::text", e->table, columns, e->json_function);
+    } else if (columns_len == 0) {
+        sql_append(&in->sql, "insert into public.%s as t default values returning t.id, t.version, %s(t)::text",
+                   e->table, e->json_function);
+    } else {
+        sql_append(&in->sql, "insert into public.%s as t (%s) values (", e->table, columns);
+        for (int i = 1; i <= in->sql.nvalues; i++)
+            sql_append(&in->sql, "%s$%d", i > 1 ? ", " : "", i);
+        sql_append(&in->sql, ") returning t.id, t.version, %s(t)::text", e->json_function);
+    }
+    if (in->sql.overflow) {
+        http_error(ctx->resp, 400, "the request has too many fields");
+        return -1;
+    }
+    return 0;
+}
+
+/* 200/201 with the record in column `json` of row 0 and its ETag. */
+static void entity_answer_record(struct request_ctx *ctx, int status, const struct pg_result *res,
+                                 int version_column, int json_column)
+{
+    http_response_header(ctx->resp, "ETag", "\"%s\"", db_value(res, 0, version_column));
+    http_response_json(ctx->resp, status, db_value(res, 0, json_column), db_length(res, 0, json_column));
+}
+
+/* POST /C: 201 with Location and ETag; 400 shape, 403 giving a record to
+ * another owner, 409 unique, 422 validation. */
+int entity_create(struct request_ctx *ctx)
+{
+    struct entity_input *in = ctx->input;
+    struct pg_result *res = db_query(ctx->db, in->sql.text, in->sql.nvalues, (const char *const *)in->sql.values);
+
+    if (!res) {
+        http_error(ctx->resp, 503, "the database is unavailable; try again");
+        return -1;
+    }
+    if (!db_ok(res)) {
+        api_db_error(ctx, res, ctx->entity->table);
+        db_clear(res);
+        return -1;
+    }
+    http_response_header(ctx->resp, "Location", "/api/v1/%s/%s", ctx->entity->collection, db_value(res, 0, 0));
+    entity_answer_record(ctx, 201, res, 1, 2);
+    db_clear(res);
+    return 0;
+}
+
+/* Runs a one-row statement on the path id; answers 503 or the mapped error
+ * and returns NULL when it failed, else the result (caller clears). */
+static struct pg_result *entity_run(struct request_ctx *ctx, int statement, bool with_version)
+{
+    char version[24];
+    const char *values[2] = {ctx->ids[0], NULL};
+    struct pg_result *res;
+
+    if (with_version && ctx->if_match >= 0) {
+        snprintf(version, sizeof(version), "%lld", ctx->if_match);
+        values[1] = version;
+    }
+    res = db_run(ctx->db, statement, with_version ? 2 : 1, values);
+    if (!res) {
+        http_error(ctx->resp, 503, "the database is unavailable; try again");
+        return NULL;
+    }
+    if (!db_ok(res)) {
+        api_db_error(ctx, res, ctx->entity->table);
+        db_clear(res);
+        return NULL;
+    }
+    return res;
+}
+
+/* After a conditional write touched no row: 412 with the current record when
+ * it exists and If-Match was given, else 404. */
+static int entity_answer_missed(struct request_ctx *ctx)
+{
+    struct pg_result *res = entity_run(ctx, ctx->entity->stmt_current, false);
+
+    if (!res)
+        return -1;
+    if (db_rows(res) == 1 && ctx->if_match >= 0) {
+        /* The error carries the current record, so that a client can show
+         * the other user's change instead of overwriting it. */
+        json_t *fields = NULL;
+        json_t *body = json_pack("{s:{s:s, s:s, s:o*}}", "error", "code", "precondition_failed", "message",
+                                 "the record was changed by someone else; current is its latest version",
+                                 "current", json_loads(db_value(res, 0, 1), 0, NULL));
+
+        http_response_header(ctx->resp, "ETag", "\"%s\"", db_value(res, 0, 0));
+        if (!body || http_response_json_value(ctx->resp, 412, body))
+            http_error_fields(ctx->resp, 412, "the record was changed by someone else", fields);
+        json_decref(body);
+    } else {
+        http_error(ctx->resp, 404, "no such record");
+    }
+    db_clear(res);
+    return -1;
+}
+
+/* GET /C/{id}: 200 with ETag (also for a record in the trash), 404. */
+int entity_get(struct request_ctx *ctx)
+{
+    struct pg_result *res = entity_run(ctx, ctx->entity->stmt_get, false);
+
+    if (!res)
+        return -1;
+    if (db_rows(res) == 0)
+        http_error(ctx->resp, 404, "no such record");
+    else
+        entity_answer_record(ctx, 200, res, 0, 1);
+    db_clear(res);
+    return 0;
+}
+
+/* PATCH /C/{id}: 200 with ETag; 404; 412 with the current record on a stale
+ * If-Match; and the errors of entity_create. */
+int entity_patch(struct request_ctx *ctx)
+{
+    struct entity_input *in = ctx->input;
+    struct pg_result *res;
+
+    if (in->sql.len == 0) {   /* an empty patch: the record as it is, if the condition holds */
+        res = entity_run(ctx, ctx->entity->stmt_current, false);
+        if (!res)
+            return -1;
+        if (db_rows(res) == 1 && (ctx->if_match < 0 || atoll(db_value(res, 0, 0)) == ctx->if_match)) {
+            entity_answer_record(ctx, 200, res, 0, 1);
+            db_clear(res);
+            return 0;
+        }
+        db_clear(res);
+        return entity_answer_missed(ctx);
+    }
+    res = db_query(ctx->db, in->sql.text, in->sql.nvalues, (const char *const *)in->sql.values);
+    if (!res) {
+        http_error(ctx->resp, 503, "the database is unavailable; try again");
+        return -1;
+    }
+    if (!db_ok(res)) {
+        api_db_error(ctx, res, ctx->entity->table);
+        db_clear(res);
+        return -1;
+    }
+    if (db_rows(res) == 0) {
+        db_clear(res);
+        return entity_answer_missed(ctx);
+    }
+    entity_answer_record(ctx, 200, res, 0, 1);
+    db_clear(res);
+    return 0;
+}
+
+/* DELETE /C/{id}: 204 (soft delete); 404, also when already deleted; 412. */
+int entity_delete(struct request_ctx *ctx)
+{
+    struct pg_result *res = entity_run(ctx, ctx->entity->stmt_delete, true);
+
+    if (!res)
+        return -1;
+    if (db_rows(res) == 0) {
+        db_clear(res);
+        return entity_answer_missed(ctx);
+    }
+    db_clear(res);
+    ctx->resp->status = 204;
+    return 0;
+}
+
+/* POST /C/{id}/restore: 200 with the record; 404 when not in the trash;
+ * 409 when what it belongs to is deleted (raised by the database). */
+int entity_restore(struct request_ctx *ctx)
+{
+    struct pg_result *res = entity_run(ctx, ctx->entity->stmt_restore, true);
+
+    if (!res)
+        return -1;
+    if (db_rows(res) == 0) {
+        http_error(ctx->resp, 404, "no such record in the trash");
+        db_clear(res);
+        return -1;
+    }
+    entity_answer_record(ctx, 200, res, 0, 1);
+    db_clear(res);
+    return 0;
+}
+
+/* GET /C/{id}/history: 200 with the oplog of the record, oldest first; 404. */
+int entity_history(struct request_ctx *ctx)
+{
+    struct pg_result *res = entity_run(ctx, ctx->entity->stmt_history, false);
+
+    if (!res)
+        return -1;
+    if (db_rows(res) == 0 || !db_value(res, 0, 0)) {
+        /* Null: the record does not exist for this user. */
+        http_error(ctx->resp, 404, "no such record");
+        db_clear(res);
+        return 0;
+    }
+    http_response_json(ctx->resp, 200, db_value(res, 0, 0), db_length(res, 0, 0));
+    db_clear(res);
+    return 0;
+}
+
+/* ---- list --------------------------------------------------------------- */
+
+static bool entity_reserved_param(const char *name)
+{
+    static const char *const reserved[] = {"limit", "offset", "sort", "q", "deleted"};
+
+    for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+        if (strcmp(name, reserved[i]) == 0)
+            return true;
+    return false;
+}
+
+/* A whole number in [min, max], or -1. */
+static long long entity_bounded(const char *s, long long min, long long max)
+{
+    char *end;
+    long long v;
+
+    if (!s || !isdigit((unsigned char)s[0]))
+        return -1;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return -1;
+    return v;
+}
+
+/* Adds "t.col = any($n::type[])" for a comma list of values of field. */
+static void entity_filter(struct request_ctx *ctx, struct entity_sql *where, const struct entity_field *field,
+                          const char *list, json_t *bad, json_t *invalid)
+{
+    char column[ENTITY_COLUMN_BYTES];
+    char *copy = strdup(list), *save = NULL, *item;
+    json_t *values = json_array();
+    char *text;
+    int n;
+
+    if (!copy || !values)
+        goto out;
+    for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        json_t *as_json = NULL;
+        char *value, *message;
+        enum entity_value_error verdict;
+
+        if (field->type == FIELD_BOOL && (strcmp(item, "true") == 0 || strcmp(item, "false") == 0))
+            as_json = json_boolean(strcmp(item, "true") == 0);
+        else if (field->type == FIELD_INT && entity_bounded(item, 0, 2147483647LL) >= 0)
+            as_json = json_integer(entity_bounded(item, 0, 2147483647LL));
+        else
+            as_json = json_string(item);
+        verdict = entity_value(ctx->db, field, as_json, &value, &message);
+        json_decref(as_json);
+        if (verdict != VALUE_OK) {
+            entity_field_error(invalid, field->name, message);
+            goto out;
+        }
+        json_array_append_new(values, value ? json_string(value) : json_null());
+        free(value);
+    }
+    if (json_array_size(values) == 0) {
+        entity_field_error(bad, field->name, strdup("needs a value"));
+        goto out;
+    }
+    text = json_dumps(values, JSON_COMPACT);
+    n = sql_param(where, text);
+    entity_column(field, column);
+    sql_append(where, " and t.%s in (select v::%s from json_array_elements_text($%d::json) v)", column,
+               field->type == FIELD_ENUM ? field->enum_type
+               : field->type == FIELD_INT ? "integer"
+               : field->type == FIELD_BOOL ? "boolean"
+               : field->type == FIELD_DATE ? "date"
+               : "text", n);
+out:
+    free(copy);
+    json_decref(values);
+}
+
+/* Turns "sort=-revenueAttributed,company" into an ORDER BY list. */
+static void entity_sort(const struct entity *e, const char *spec, struct entity_sql *order, json_t *bad)
+{
+    char *copy = strdup(spec), *save = NULL, *key;
+    int nkeys = 0;
+
+    if (!copy)
+        return;
+    for (key = strtok_r(copy, ",", &save); key; key = strtok_r(NULL, ",", &save)) {
+        bool descending = key[0] == '-';
+        const struct entity_field *field = entity_field_find(e, key + descending);
+        char column[ENTITY_COLUMN_BYTES];
+
+        if (!field || !(field->flags & FIELD_SORT)) {
+            json_object_set_new(bad, "sort", json_string("names a field that cannot be sorted on"));
+            break;
+        }
+        if (++nkeys > ENTITY_MAX_SORT_KEYS) {
+            json_object_set_new(bad, "sort", json_string("takes at most 4 fields"));
+            break;
+        }
+        entity_column(field, column);
+        sql_append(order, "%st.%s %s", order->len ? ", " : "", column, descending ? "desc nulls last" : "asc");
+    }
+    free(copy);
+}
+
+/* GET /C's parameters, checked and turned into SQL before the database is
+ * touched: 400 for an unknown parameter or sort key, a bad limit/offset;
+ * 422 for a filter value outside its enumeration or form. */
+int entity_check_list(struct request_ctx *ctx)
+{
+    const struct entity *e = ctx->entity;
+    const struct http_request *req = ctx->req;
+    struct entity_input *in = calloc(1, sizeof(*in));
+    struct entity_sql where = {0}, order = {0};
+    json_t *bad = json_object(), *invalid = json_object();
+    long long limit = ENTITY_LIST_DEFAULT_LIMIT, offset = 0;
+    const char *value;
+    bool deleted = false;
+    int rc = -1;
+
+    if (!in || !bad || !invalid) {
+        http_error(ctx->resp, 500, "out of memory");
+        goto out;
+    }
+    ctx->input = in;
+    /* $1 limit, $2 offset: the rest follow in the order they are met. */
+    sql_param(&where, NULL);
+    sql_param(&where, NULL);
+
+    if ((value = http_param(req, "limit")) &&
+        (limit = entity_bounded(value, 1, ENTITY_LIST_MAX_LIMIT)) < 0)
+        json_object_set_new(bad, "limit", json_string("must be a whole number from 1 to 500"));
+    if ((value = http_param(req, "offset")) && (offset = entity_bounded(value, 0, 2147483647LL)) < 0)
+        json_object_set_new(bad, "offset", json_string("must be a whole number, 0 or more"));
+    if ((value = http_param(req, "deleted"))) {
+        if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0)
+            deleted = strcmp(value, "true") == 0;
+        else
+            json_object_set_new(bad, "deleted", json_string("must be true or false"));
+    }
+    sql_append(&where, "t.deleted_at is %s", deleted ? "not null" : "null");
+    if ((value = http_param(req, "q")) && *value) {
+        if (!e->searchable) {
+            json_object_set_new(bad, "q", json_string("this list cannot be searched"));
+        } else {
+            /* LIKE pattern with its own metacharacters escaped. */
+            size_t len = strlen(value);
+            char *pattern = malloc(len * 2 + 1), *p = pattern;
+
+            if (pattern) {
+                for (const char *s = value; *s; s++) {
+                    if (*s == '%' || *s == '_' || *s == '\\')
+                        *p++ = '\\';
+                    *p++ = *s;
+                }
+                *p = '\0';
+                sql_append(&where, " and t.search_text like '%%' || lower($%d) || '%%'", sql_param(&where, pattern));
+            }
+        }
+    }
+    for (size_t i = 0; i < req->nparams; i++) {
+        const char *name = req->params[i].name;
+        const struct entity_field *field;
+        const struct entity_param *param = NULL;
+
+        if (entity_reserved_param(name))
+            continue;
+        field = entity_field_find(e, name);
+        if (field && (field->flags & FIELD_FILTER)) {
+            entity_filter(ctx, &where, field, req->params[i].value, bad, invalid);
+            continue;
+        }
+        for (size_t j = 0; j < e->nparams; j++)
+            if (strcmp(e->params[j].name, name) == 0)
+                param = &e->params[j];
+        if (!param) {
+            json_object_set_new(bad, name, json_string("is not a parameter of this list"));
+            continue;
+        }
+        value = req->params[i].value;
+        if (param->value) {
+            if (strcmp(value, param->value) != 0) {
+                char *message = entity_strdup_printf("must be %s", param->value);
+
+                entity_field_error(bad, name, message);
+                continue;
+            }
+            sql_append(&where, " and ");
+            sql_append(&where, param->sql, 0);
+        } else if ((param->type == FIELD_DATE && !input_date_valid(value)) ||
+                   (param->type == FIELD_BOOL && strcmp(value, "true") && strcmp(value, "false"))) {
+            entity_field_error(param->type == FIELD_DATE ? invalid : bad, name,
+                               strdup(param->type == FIELD_DATE ? "must be a date (YYYY-MM-DD)" : "must be true or false"));
+        } else {
+            int n = sql_param(&where, strdup(value));
+
+            sql_append(&where, " and ");
+            sql_append(&where, param->sql, n);
+        }
+    }
+    entity_sort(e, (value = http_param(req, "sort")) ? value : e->default_sort, &order, bad);
+    if (entity_answer_errors(ctx, bad, invalid)) {
+        bad = invalid = NULL;
+        goto out;
+    }
+    bad = invalid = NULL;
+
+    where.values[0] = entity_strdup_printf("%lld", limit);
+    where.values[1] = entity_strdup_printf("%lld", offset);
+    sql_append(&in->sql,
+               "select json_build_object('items', coalesce(json_agg(%s(s.r)), '[]'::json),"
+               " 'total', (select count(*) from public.%s t where %s),"
+               " 'limit', $1::integer, 'offset', $2::integer)::text"
+               " from (select t as r from public.%s t where %s order by %s%st.id limit $1 offset $2) s",
+               e->json_function, e->table, where.text, e->table, where.text, order.text, order.len ? ", " : "");
+    memcpy(in->sql.values, where.values, sizeof(where.values));
+    in->sql.nvalues = where.nvalues;
+    where.nvalues = 0;
+    if (where.overflow || order.overflow || in->sql.overflow) {
+        http_error(ctx->resp, 400, "the query has too many conditions");
+        goto out;
+    }
+    rc = 0;
+out:
+    sql_free(&where);
+    json_decref(bad);
+    json_decref(invalid);
+    return rc;
+}
+
+/* GET /C: 200 {"items","total","limit","offset"}. */
+int entity_list(struct request_ctx *ctx)
+{
+    struct entity_input *in = ctx->input;
+    struct pg_result *res = db_query(ctx->db, in->sql.text, in->sql.nvalues, (const char *const *)in->sql.values);
+
+    if (!res) {
+        http_error(ctx->resp, 503, "the database is unavailable; try again");
+        return -1;
+    }
+    if (!db_ok(res)) {
+        api_db_error(ctx, res, ctx->entity->table);
+        db_clear(res);
+        return -1;
+    }
+    http_response_json(ctx->resp, 200, db_value(res, 0, 0), db_length(res, 0, 0));
+    db_clear(res);
+    return 0;
+}

@@ -1,0 +1,91 @@
+/* entity.h: a collection of the API described as data.
+ *
+ * Each resource file (partners.c, ...) declares one struct entity: its table,
+ * the SQL function that renders a row as the API's JSON, and a table of its
+ * fields.  entity.c serves the whole collection contract of API.md from that
+ * description: list (filters, search, sort, paging, trash), create, get,
+ * patch with If-Match, soft delete, restore and history. */
+#ifndef PARTNERSHIPS_ENTITY_H
+#define PARTNERSHIPS_ENTITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "api.h"
+
+enum field_type {
+    FIELD_TEXT,        /* JSON string, trimmed; "" is null */
+    FIELD_ENUM,        /* JSON string among the labels of enum_type */
+    FIELD_INT,         /* JSON integer */
+    FIELD_MONEY,       /* JSON number, at most 2 decimals */
+    FIELD_BOOL,        /* JSON true/false */
+    FIELD_DATE,        /* "YYYY-MM-DD" */
+    FIELD_TIMESTAMP,   /* RFC 3339 */
+    FIELD_REF,         /* the id of another record */
+    FIELD_READ_ONLY    /* shown, never written (derived, or kept by the server) */
+};
+
+enum field_flags {
+    FIELD_WRITE = 1 << 0,   /* may be set on create and patch */
+    FIELD_SORT = 1 << 1,    /* may be a sort key */
+    FIELD_FILTER = 1 << 2,  /* ?name=a,b filters on it */
+};
+
+struct entity_field {
+    const char *name;        /* API name; the column is its snake_case */
+    enum field_type type;
+    const char *enum_type;   /* FIELD_ENUM: the PostgreSQL type */
+    unsigned flags;
+};
+
+/* A list parameter beyond the field filters: sql is a condition on the row
+ * alias t with one "%d" for its parameter number, or none when takes_value
+ * is false (then the only accepted value is `value`). */
+struct entity_param {
+    const char *name;
+    enum field_type type;    /* how the value is checked: FIELD_DATE, FIELD_BOOL, ... */
+    const char *value;       /* non-NULL: the one accepted value (e.g. owner=me) */
+    const char *sql;
+};
+
+struct entity {
+    const char *collection;          /* URL segment and oplog entity name */
+    const char *table;
+    const char *json_function;       /* renders a row: fn(t) returns json */
+    const char *default_sort;        /* e.g. "company" or "-customerRequestCount" */
+    bool searchable;                 /* the table has search_text */
+    const struct entity_field *fields;
+    size_t nfields;
+    const struct entity_param *params;
+    size_t nparams;
+    /* Statements, registered by entity_init(). */
+    int stmt_get;
+    int stmt_current;
+    int stmt_delete;
+    int stmt_restore;
+    int stmt_history;
+};
+
+/* All collections, NULL-terminated; and lookup by URL segment. */
+extern struct entity *const entities[];
+struct entity *entity_find(const char *collection);
+
+/* Builds and registers every entity's statements.  Returns 0 or -1. */
+int entity_init(void);
+
+/* The field called name, or NULL. */
+const struct entity_field *entity_field_find(const struct entity *entity, const char *name);
+
+/* Route checks and handlers for collections (see api.h for the contract). */
+int entity_check_list(struct request_ctx *ctx);
+int entity_check_write(struct request_ctx *ctx);
+void entity_free_input(void *input);
+int entity_list(struct request_ctx *ctx);
+int entity_create(struct request_ctx *ctx);
+int entity_get(struct request_ctx *ctx);
+int entity_patch(struct request_ctx *ctx);
+int entity_delete(struct request_ctx *ctx);
+int entity_restore(struct request_ctx *ctx);
+int entity_history(struct request_ctx *ctx);
+
+#endif

@@ -1,0 +1,32 @@
+/* input.h: checks on outside input that must happen before any database
+ * work: JSON well-formedness and limits, and the text forms of dates, times
+ * and money, which PostgreSQL would otherwise reject without naming the
+ * field. */
+#ifndef PARTNERSHIPS_INPUT_H
+#define PARTNERSHIPS_INPUT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum {
+    INPUT_MAX_DEPTH = 8,          /* nesting of a request body */
+    INPUT_MONEY_TEXT_BYTES = 32
+};
+
+/* Parses a request body that must be one JSON object: valid UTF-8, no NUL,
+ * no duplicate keys, at most INPUT_MAX_DEPTH deep.  Returns a new reference
+ * (the caller decrefs), or NULL with *message set to a static text. */
+json_t *input_json_object(const char *body, size_t len, const char **message);
+
+/* YYYY-MM-DD naming a real calendar day. */
+bool input_date_valid(const char *s);
+
+/* RFC 3339 section 5.6 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM). */
+bool input_timestamp_valid(const char *s);
+
+/* Formats a JSON number as money text with exactly two decimals into out.
+ * Returns 0, or -1 when it is not a number or has more than two decimals. */
+int input_money_text(const json_t *value, char out[INPUT_MONEY_TEXT_BYTES]);
+
+#endif

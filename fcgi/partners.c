@@ -1,0 +1,58 @@
+/* partners.c: the partners collection (DOMAIN.md "Partner").
+ *
+ * Types, required fields, ranges and ownership are enforced by
+ * sql/002_partners.sql; this table says what the API accepts and how lists
+ * may be filtered and sorted. */
+#include "entity.h"
+
+static const struct entity_field partner_fields[] = {
+    {"id", FIELD_READ_ONLY, NULL, FIELD_SORT},
+    {"company", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT},
+    {"contactName", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT},
+    {"contactEmail", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT},
+    {"contactPhone", FIELD_TEXT, NULL, FIELD_WRITE},
+    {"type", FIELD_ENUM, "partner_type", FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
+    {"status", FIELD_ENUM, "partner_status", FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
+    {"tier", FIELD_ENUM, "partner_tier", FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
+    {"ownerUserId", FIELD_REF, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
+    {"agreementUrl", FIELD_TEXT, NULL, FIELD_WRITE},
+    {"commissionRate", FIELD_TEXT, NULL, FIELD_WRITE},
+    {"integrationStatus", FIELD_ENUM, "integration_status", FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
+    {"lastSync", FIELD_TIMESTAMP, NULL, FIELD_WRITE | FIELD_SORT},
+    {"nextReview", FIELD_DATE, NULL, FIELD_WRITE | FIELD_SORT},
+    {"notes", FIELD_TEXT, NULL, FIELD_WRITE},
+    {"audienceOverlap", FIELD_INT, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
+    {"strategicValue", FIELD_INT, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
+    {"executionEffort", FIELD_INT, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
+    {"score", FIELD_READ_ONLY, NULL, FIELD_SORT},
+    {"engagement", FIELD_READ_ONLY, NULL, 0},
+    {"referralsMade", FIELD_READ_ONLY, NULL, FIELD_SORT},
+    {"referralsReceived", FIELD_READ_ONLY, NULL, FIELD_SORT},
+    {"referralBalance", FIELD_READ_ONLY, NULL, 0},
+    {"oneSided", FIELD_READ_ONLY, NULL, 0},
+    {"sharedCustomers", FIELD_READ_ONLY, NULL, FIELD_SORT},
+    {"revenueAttributed", FIELD_READ_ONLY, NULL, FIELD_SORT},
+    {"reviewDue", FIELD_READ_ONLY, NULL, 0},
+    {"createdAt", FIELD_READ_ONLY, NULL, FIELD_SORT},
+    {"updatedAt", FIELD_READ_ONLY, NULL, FIELD_SORT},
+    {"version", FIELD_READ_ONLY, NULL, 0},
+    {"deletedAt", FIELD_READ_ONLY, NULL, FIELD_SORT},
+};
+
+static const struct entity_param partner_params[] = {
+    {"owner", FIELD_TEXT, "me", "t.owner_user_id = public.current_user_id()"},
+    {"nextReviewBefore", FIELD_DATE, NULL, "t.next_review < $%d::date"},
+    {"reviewDue", FIELD_BOOL, NULL, "coalesce(t.next_review <= current_date, false) = $%d::boolean"},
+};
+
+struct entity partners_entity = {
+    .collection = "partners",
+    .table = "partners",
+    .json_function = "public.api_partner",
+    .default_sort = "company",
+    .searchable = true,
+    .fields = partner_fields,
+    .nfields = sizeof(partner_fields) / sizeof(partner_fields[0]),
+    .params = partner_params,
+    .nparams = sizeof(partner_params) / sizeof(partner_params[0]),
+};

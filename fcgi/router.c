@@ -1,0 +1,240 @@
+/* router.c: one table of routes; one path through them for every request. */
+#include "router.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "db.h"
+#include "entity.h"
+#include "input.h"
+#include "log.h"
+#include "users.h"
+
+/* Paths are below /api/v1.  ":id" matches a record id, ":collection" the
+ * name of an entity (entity.c serves those).  First match wins. */
+static const struct route routes[] = {
+    {HTTP_GET, "/health", NULL, health_get, NULL, ROUTE_PUBLIC},
+    {HTTP_POST, "/session", NULL, auth_session_create, NULL, ROUTE_PUBLIC | ROUTE_JSON},
+    {HTTP_DELETE, "/session", NULL, auth_session_delete, NULL, 0},
+    {HTTP_GET, "/me", NULL, auth_me, NULL, 0},
+    {HTTP_POST, "/me/password", NULL, auth_password_change, NULL, ROUTE_JSON},
+    {HTTP_GET, "/me/tokens", NULL, auth_tokens_list, NULL, 0},
+    {HTTP_POST, "/me/tokens", NULL, auth_tokens_create, NULL, ROUTE_JSON},
+    {HTTP_DELETE, "/me/tokens/:id", NULL, auth_tokens_delete, NULL, 0},
+    {HTTP_GET, "/users", NULL, users_list, NULL, 0},
+    {HTTP_POST, "/users", NULL, users_create, NULL, ROUTE_JSON | ROUTE_ADMIN},
+    {HTTP_PATCH, "/users/:id", NULL, users_patch, NULL, ROUTE_JSON | ROUTE_ADMIN},
+    {HTTP_GET, "/:collection", entity_check_list, entity_list, entity_free_input, ROUTE_QUERY},
+    {HTTP_POST, "/:collection", entity_check_write, entity_create, entity_free_input, ROUTE_JSON},
+    {HTTP_GET, "/:collection/:id", NULL, entity_get, NULL, 0},
+    {HTTP_PATCH, "/:collection/:id", entity_check_write, entity_patch, entity_free_input, ROUTE_JSON},
+    {HTTP_DELETE, "/:collection/:id", NULL, entity_delete, NULL, 0},
+    {HTTP_POST, "/:collection/:id/restore", NULL, entity_restore, NULL, 0},
+    {HTTP_GET, "/:collection/:id/history", NULL, entity_history, NULL, 0},
+};
+
+static const char *const router_method_names[HTTP_METHOD__MAX] = {
+    [HTTP_GET] = "GET", [HTTP_POST] = "POST", [HTTP_PATCH] = "PATCH", [HTTP_DELETE] = "DELETE",
+    [HTTP_PUT] = "PUT", [HTTP_HEAD] = "HEAD", [HTTP_OPTIONS] = "OPTIONS",
+};
+
+static bool router_id_valid(const char *s, size_t len)
+{
+    if (len == 0 || len > API_ID_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+            return false;
+    return true;
+}
+
+/* Matches one pattern against path; fills ids and entity on success. */
+static bool router_path_matches(const char *pattern, const char *path, struct request_ctx *ctx)
+{
+    size_t nids = 0;
+    struct entity *entity = NULL;
+
+    while (*pattern && *path) {
+        const char *pattern_end, *path_end;
+        size_t pattern_len, path_len;
+
+        if (*pattern != '/' || *path != '/')
+            return false;
+        pattern++;
+        path++;
+        pattern_end = strchr(pattern, '/');
+        path_end = strchr(path, '/');
+        pattern_len = pattern_end ? (size_t)(pattern_end - pattern) : strlen(pattern);
+        path_len = path_end ? (size_t)(path_end - path) : strlen(path);
+        if (pattern_len == 3 && strncmp(pattern, ":id", 3) == 0) {
+            if (!router_id_valid(path, path_len) || nids == API_MAX_PATH_IDS)
+                return false;
+            memcpy(ctx->ids[nids], path, path_len);
+            ctx->ids[nids++][path_len] = '\0';
+        } else if (pattern_len == 11 && strncmp(pattern, ":collection", 11) == 0) {
+            char name[API_ID_MAX + 1];
+
+            if (path_len > API_ID_MAX)
+                return false;
+            memcpy(name, path, path_len);
+            name[path_len] = '\0';
+            if (!(entity = entity_find(name)))
+                return false;
+        } else if (pattern_len != path_len || strncmp(pattern, path, path_len) != 0) {
+            return false;
+        }
+        pattern += pattern_len;
+        path += path_len;
+    }
+    if (*pattern || *path)
+        return false;
+    ctx->entity = entity;
+    return true;
+}
+
+const struct route *router_match(const char *path, enum http_method method, struct request_ctx *ctx,
+                                 int *status, char *allow, size_t allow_size)
+{
+    size_t allow_len = 0;
+
+    *status = 404;
+    allow[0] = '\0';
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        if (!router_path_matches(routes[i].pattern, path, ctx))
+            continue;
+        if (routes[i].method == method)
+            return &routes[i];
+        *status = 405;
+        if (!strstr(allow, router_method_names[routes[i].method])) {
+            int n = snprintf(allow + allow_len, allow_size - allow_len, "%s%s", allow_len ? ", " : "",
+                             router_method_names[routes[i].method]);
+
+            if (n > 0 && (size_t)n < allow_size - allow_len)
+                allow_len += (size_t)n;
+        }
+    }
+    return NULL;
+}
+
+/* Method, route, query, body: everything checkable without credentials.
+ * Returns 0, or -1 after answering. */
+static int router_check_request(struct request_ctx *ctx)
+{
+    struct http_request *req = ctx->req;
+    char allow[64];
+    const char *message;
+    int status;
+    size_t prefix_len = strlen(ROUTER_PREFIX);
+
+    if (strncmp(req->path, ROUTER_PREFIX, prefix_len) != 0 || (req->path[prefix_len] != '/')) {
+        http_error(ctx->resp, 404, "no such route");
+        return -1;
+    }
+    ctx->route = router_match(req->path + prefix_len, req->method, ctx, &status, allow, sizeof(allow));
+    if (!ctx->route) {
+        if (status == 405)
+            http_response_header(ctx->resp, "Allow", "%s", allow);
+        http_error(ctx->resp, status, status == 405 ? "this method is not allowed here" : "no such route");
+        return -1;
+    }
+    if (req->nparams && !(ctx->route->flags & ROUTE_QUERY)) {
+        http_error_fields(ctx->resp, 400, "this route takes no query parameters",
+                          json_pack("{s:s}", req->params[0].name, "is not a parameter of this route"));
+        return -1;
+    }
+    if (http_if_match_version(req->if_match, &ctx->if_match)) {
+        http_error(ctx->resp, 400, "If-Match must be a quoted version number, e.g. \"3\"");
+        return -1;
+    }
+    if (!(ctx->route->flags & ROUTE_JSON))
+        return 0;
+    if (req->content_length > HTTP_MAX_BODY_BYTES) {
+        http_error(ctx->resp, 413, "the request body is over 1 MiB");
+        return -1;
+    }
+    if (!http_content_type_is(req->content_type, "application/json")) {
+        http_error(ctx->resp, 415, "send the body as application/json");
+        return -1;
+    }
+    ctx->body = input_json_object(req->body, req->body_len, &message);
+    if (!ctx->body) {
+        http_error(ctx->resp, 400, message);
+        return -1;
+    }
+    return 0;
+}
+
+static void router_unavailable(struct request_ctx *ctx)
+{
+    http_error(ctx->resp, 503, "the database is unavailable; try again");
+}
+
+/* The authenticated part: credentials, the route's check, then the handler
+ * in one transaction with the acting user set. */
+static void router_run_authenticated(struct request_ctx *ctx)
+{
+    const char *message;
+    int status = auth_credentials(ctx, &message);
+
+    if (status) {
+        http_error(ctx->resp, status, message);
+        return;
+    }
+    if (db_ensure(ctx->db)) {
+        router_unavailable(ctx);
+        return;
+    }
+    if (ctx->route->check && ctx->route->check(ctx))
+        return;
+    if (db_command(ctx->db, "begin")) {
+        router_unavailable(ctx);
+        return;
+    }
+    status = auth_begin(ctx);
+    if (status) {
+        http_error(ctx->resp, status, status == 401 ? "the session has ended or the token is not valid; sign in again"
+                                      : status == 503 ? "the database is unavailable; try again" : "internal error");
+        db_command(ctx->db, "rollback");
+        return;
+    }
+    if ((ctx->route->flags & ROUTE_ADMIN) && !ctx->user.admin) {
+        http_error(ctx->resp, 403, "only an admin may do this");
+        db_command(ctx->db, "rollback");
+        return;
+    }
+    if (ctx->route->handler(ctx) == 0) {
+        if (db_command(ctx->db, "commit")) {
+            http_response_free(ctx->resp);
+            http_response_init(ctx->resp);
+            router_unavailable(ctx);
+        }
+    } else {
+        db_command(ctx->db, "rollback");
+    }
+}
+
+void router_dispatch(struct request_ctx *ctx)
+{
+    ctx->if_match = -1;
+    if (router_check_request(ctx) == 0) {
+        if (ctx->route->flags & ROUTE_PUBLIC) {
+            if (ctx->route->handler == health_get || db_ensure(ctx->db) == 0)
+                ctx->route->handler(ctx);
+            else
+                router_unavailable(ctx);
+        } else {
+            router_run_authenticated(ctx);
+        }
+    }
+    if (ctx->route && ctx->route->free_input)
+        ctx->route->free_input(ctx->input);
+    ctx->input = NULL;
+    json_decref(ctx->body);
+    ctx->body = NULL;
+    free(ctx->user.json);
+    ctx->user.json = NULL;
+}

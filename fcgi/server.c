@@ -1,0 +1,281 @@
+/* server.c: see server.h. */
+#include "server.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "router.h"
+
+enum {
+    SERVER_BACKLOG = 1024,
+    SERVER_MAX_WORKERS = 256,
+    SERVER_SYSTEMD_FD = 3     /* SD_LISTEN_FDS_START */
+};
+
+static volatile sig_atomic_t server_stopping;
+static volatile sig_atomic_t server_reloading;
+
+static void server_on_stop(int sig)
+{
+    (void)sig;
+    server_stopping = 1;
+    FCGX_ShutdownPending();
+}
+
+static void server_on_reload(int sig)
+{
+    (void)sig;
+    server_reloading = 1;
+}
+
+static void server_on_child(int sig)
+{
+    (void)sig;
+}
+
+/* Installs handler for sig without SA_RESTART, so that a blocked accept()
+ * or waitpid() returns EINTR and the flag is seen. */
+static void server_signal(int sig, void (*handler)(int))
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+}
+
+static double server_ms_since(const struct timespec *start)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) * 1e3 + (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+}
+
+/* Reads the body into req (at most HTTP_MAX_BODY_BYTES; a larger declared
+ * length is left unread and answered 413 by the router). */
+static int server_read_body(FCGX_Request *request, struct http_request *req)
+{
+    size_t want;
+    int got;
+
+    if (req->content_length <= 0 || req->content_length > HTTP_MAX_BODY_BYTES)
+        return 0;
+    want = (size_t)req->content_length;
+    req->body = malloc(want + 1);
+    if (!req->body)
+        return -1;
+    got = FCGX_GetStr(req->body, (int)want, request->in);
+    if (got < 0)
+        return -1;
+    req->body_len = (size_t)got;
+    req->body[req->body_len] = '\0';
+    return 0;
+}
+
+/* Writes the CGI response.  Formatting is done here with snprintf: libfcgi's
+ * own FCGX_FPrintF knows fewer conversions (no %zu) and fails silently. */
+static void server_write(FCGX_Request *request, const struct http_request *req, struct http_response *resp)
+{
+    char head[512];
+    int n;
+
+    n = snprintf(head, sizeof(head), "Status: %d %s\r\nX-Request-Id: %s\r\nCache-Control: no-store\r\n",
+                 resp->status, http_status_text(resp->status), req->request_id);
+    if (n > 0 && (size_t)n < sizeof(head) && resp->body_len) {
+        int more = snprintf(head + n, sizeof(head) - (size_t)n, "Content-Type: %s\r\nContent-Length: %zu\r\n",
+                            resp->content_type, resp->body_len);
+
+        if (more > 0)
+            n += more;
+    }
+    if (n < 0 || (size_t)n >= sizeof(head))
+        return;
+    FCGX_PutStr(head, n, request->out);
+    FCGX_PutStr(resp->headers, (int)resp->headers_len, request->out);
+    FCGX_PutStr("\r\n", 2, request->out);
+    if (resp->body_len && req->method != HTTP_HEAD)
+        FCGX_PutStr(resp->body, (int)resp->body_len, request->out);
+}
+
+static void server_handle(FCGX_Request *request, struct db *db)
+{
+    struct timespec start;
+    struct http_request req;
+    struct http_response resp;
+    struct request_ctx ctx;
+    const char *message = NULL;
+    int status;
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    http_response_init(&resp);
+    memset(&ctx, 0, sizeof(ctx));
+    status = http_request_init(&req, request->envp, &message);
+    if (status) {
+        http_error(&resp, status, message);
+    } else if (server_read_body(request, &req)) {
+        http_error(&resp, 400, "the request body could not be read");
+    } else {
+        ctx.req = &req;
+        ctx.resp = &resp;
+        ctx.db = db;
+        router_dispatch(&ctx);
+    }
+    server_write(request, &req, &resp);
+    log_request(req.request_id, req.method_name, req.path, resp.status, server_ms_since(&start),
+                ctx.user.id[0] ? ctx.user.id : NULL);
+    http_request_free(&req);
+    http_response_free(&resp);
+}
+
+static void server_worker(int listen_fd)
+{
+    FCGX_Request request;
+    struct db *db;
+
+    server_signal(SIGTERM, server_on_stop);
+    server_signal(SIGINT, SIG_IGN);   /* the master handles Ctrl-C */
+    server_signal(SIGHUP, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+    srandom((unsigned)getpid() ^ (unsigned)time(NULL));
+    db = db_open(config.database_url);
+    if (!db || FCGX_InitRequest(&request, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR)) {
+        log_error("worker setup failed");
+        _exit(1);
+    }
+    if (db_ensure(db))
+        log_error("worker started without the database; it will answer 503 until it is back");
+    while (!server_stopping && FCGX_Accept_r(&request) >= 0) {
+        server_handle(&request, db);
+        FCGX_Finish_r(&request);
+    }
+    FCGX_Free(&request, 1);
+    db_close(db);
+    exit(0);
+}
+
+/* The listening socket: our own, fd 0 as spawn-fcgi leaves it, or systemd's. */
+static int server_listen(void)
+{
+    const char *listen_fds = getenv("LISTEN_FDS");
+    const char *listen_pid = getenv("LISTEN_PID");
+    int fd;
+
+    if (config.socket_path) {
+        mode_t old = umask(0007);   /* the web server's group may connect */
+
+        unlink(config.socket_path);
+        fd = FCGX_OpenSocket(config.socket_path, SERVER_BACKLOG);
+        umask(old);
+        if (fd < 0)
+            log_error("cannot listen on %s: %s", config.socket_path, strerror(errno));
+        return fd;
+    }
+    if (listen_fds && listen_pid && atoi(listen_fds) >= 1 && atoi(listen_pid) == (int)getpid())
+        return SERVER_SYSTEMD_FD;
+    if (!FCGX_IsCGI())
+        return 0;
+    log_error("no socket: set PARTNERSHIPS_SOCKET, or start under systemd or spawn-fcgi");
+    return -1;
+}
+
+static pid_t server_spawn(int listen_fd)
+{
+    pid_t pid = fork();
+
+    if (pid == 0)
+        server_worker(listen_fd);
+    if (pid < 0)
+        log_error("fork failed: %s", strerror(errno));
+    return pid;
+}
+
+static void server_signal_all(const pid_t *pids, int n, int sig)
+{
+    for (int i = 0; i < n; i++)
+        if (pids[i] > 0)
+            kill(pids[i], sig);
+}
+
+int server_run(void)
+{
+    pid_t workers[SERVER_MAX_WORKERS] = {0};
+    int nworkers = config.workers > SERVER_MAX_WORKERS ? SERVER_MAX_WORKERS : config.workers;
+    int listen_fd;
+
+    if (FCGX_Init()) {
+        log_error("FastCGI library initialisation failed");
+        return 1;
+    }
+    listen_fd = server_listen();
+    if (listen_fd < 0)
+        return 1;
+    server_signal(SIGTERM, server_on_stop);
+    server_signal(SIGINT, server_on_stop);
+    server_signal(SIGHUP, server_on_reload);
+    server_signal(SIGCHLD, server_on_child);
+    signal(SIGPIPE, SIG_IGN);
+
+    for (int i = 0; i < nworkers; i++)
+        workers[i] = server_spawn(listen_fd);
+    log_info("serving with %d workers", nworkers);
+
+    while (!server_stopping) {
+        int wstatus;
+        pid_t pid;
+
+        if (server_reloading) {
+            /* Fresh workers first, then the old ones finish their request
+             * and leave: the socket always has someone accepting. */
+            pid_t old[SERVER_MAX_WORKERS];
+
+            server_reloading = 0;
+            memcpy(old, workers, sizeof(old));
+            for (int i = 0; i < nworkers; i++)
+                workers[i] = server_spawn(listen_fd);
+            server_signal_all(old, nworkers, SIGTERM);
+            log_info("reload: workers replaced");
+        }
+        pid = waitpid(-1, &wstatus, 0);
+        if (pid < 0) {
+            if (errno == ECHILD)
+                sleep(1);
+            continue;
+        }
+        for (int i = 0; i < nworkers; i++) {
+            if (workers[i] != pid)
+                continue;
+            log_error("worker %d ended (%s %d); starting another", (int)pid,
+                      WIFSIGNALED(wstatus) ? "signal" : "status",
+                      WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : WEXITSTATUS(wstatus));
+            if (!server_stopping) {
+                struct timespec pause = {0, 100 * 1000 * 1000};   /* no fork storm */
+
+                nanosleep(&pause, NULL);
+                workers[i] = server_spawn(listen_fd);
+            }
+        }
+    }
+    log_info("stopping: workers finish the requests in hand");
+    server_signal_all(workers, nworkers, SIGTERM);
+    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+        ;
+    if (config.socket_path)
+        unlink(config.socket_path);
+    log_info("stopped");
+    return 0;
+}
