@@ -21,7 +21,8 @@ struct db {
     char *conninfo;
     PGconn *conn;
     bool prepared[DB_MAX_STATEMENTS];
-    json_t *enums;   /* {"type_name": ["label", ...]} */
+    json_t *enums;         /* {"type_name": ["label", ...]} */
+    json_t *constraints;   /* {"constraint_name": "what the API says when it fails"} */
 };
 
 int db_statement_register(const char *name, const char *sql)
@@ -55,6 +56,8 @@ static void db_disconnect(struct db *db)
     memset(db->prepared, 0, sizeof(db->prepared));
     json_decref(db->enums);
     db->enums = NULL;
+    json_decref(db->constraints);
+    db->constraints = NULL;
 }
 
 void db_close(struct db *db)
@@ -72,33 +75,47 @@ static void db_notice_ignore(void *arg, const char *message)
     (void)message;
 }
 
-static int db_load_enums(struct db *db)
+/* Runs sql (two text columns: key, JSON value) into a new JSON object. */
+static json_t *db_load_map(struct db *db, const char *sql)
 {
-    static const char sql[] =
+    PGresult *res = PQexec(db->conn, sql);
+    json_t *map = NULL;
+
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || !(map = json_object()))
+        goto fail;
+    for (int i = 0; i < PQntuples(res); i++) {
+        json_t *value = json_loads(PQgetvalue(res, i, 1), JSON_DECODE_ANY, NULL);
+
+        if (!value || json_object_set_new(map, PQgetvalue(res, i, 0), value))
+            goto fail;
+    }
+    PQclear(res);
+    return map;
+fail:
+    log_error("loading the schema's metadata failed: %s", PQresultErrorMessage(res));
+    json_decref(map);
+    PQclear(res);
+    return NULL;
+}
+
+/* Enum labels and constraint messages: the database is their one source. */
+static int db_load_metadata(struct db *db)
+{
+    db->enums = db_load_map(db,
         "select t.typname, json_agg(e.enumlabel order by e.enumsortorder)::text"
         "  from pg_catalog.pg_enum e join pg_catalog.pg_type t on t.oid = e.enumtypid"
-        "  join pg_catalog.pg_namespace n on n.oid = t.typnamespace"
-        " where n.nspname = 'public' group by t.typname";
-    PGresult *res = PQexec(db->conn, sql);
-    int rc = -1;
-
-    if (PQresultStatus(res) != PGRES_TUPLES_OK)
-        goto out;
-    db->enums = json_object();
-    if (!db->enums)
-        goto out;
-    for (int i = 0; i < PQntuples(res); i++) {
-        json_t *labels = json_loads(PQgetvalue(res, i, 1), 0, NULL);
-
-        if (!labels || json_object_set_new(db->enums, PQgetvalue(res, i, 0), labels))
-            goto out;
-    }
-    rc = 0;
-out:
-    if (rc)
-        log_error("loading enumerations failed: %s", PQresultErrorMessage(res));
-    PQclear(res);
-    return rc;
+        " where t.typnamespace = 'public'::regnamespace group by t.typname");
+    db->constraints = db_load_map(db,
+        "select c.conname, to_json(d.description)::text"
+        "  from pg_catalog.pg_constraint c join pg_catalog.pg_description d"
+        "    on d.objoid = c.oid and d.classoid = 'pg_catalog.pg_constraint'::regclass"
+        " where c.connamespace = 'public'::regnamespace"
+        " union all "
+        "select i.relname, to_json(d.description)::text"
+        "  from pg_catalog.pg_class i join pg_catalog.pg_description d"
+        "    on d.objoid = i.oid and d.classoid = 'pg_catalog.pg_class'::regclass"
+        " where i.relkind = 'i' and i.relnamespace = 'public'::regnamespace");
+    return db->enums && db->constraints ? 0 : -1;
 }
 
 int db_ensure(struct db *db)
@@ -117,7 +134,7 @@ int db_ensure(struct db *db)
     PQsetNoticeProcessor(db->conn, db_notice_ignore, NULL);
     /* Timestamps in API answers are UTC (DOMAIN.md). */
     res = PQexec(db->conn, "set time zone 'UTC'");
-    if (PQresultStatus(res) != PGRES_COMMAND_OK || db_load_enums(db)) {
+    if (PQresultStatus(res) != PGRES_COMMAND_OK || db_load_metadata(db)) {
         log_error("database session setup failed: %s", PQerrorMessage(db->conn));
         PQclear(res);
         db_disconnect(db);
@@ -312,7 +329,8 @@ static void db_constraint_column(const char *constraint, const char *table, char
     out[len] = '\0';
 }
 
-int db_error_http(const struct pg_result *res, const char *table, const char **message, json_t **fields)
+int db_error_http(const struct db *db, const struct pg_result *res, const char *table, const char **message,
+                  json_t **fields)
 {
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
     const char *column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
@@ -346,8 +364,12 @@ int db_error_http(const struct pg_result *res, const char *table, const char **m
             else if (constraint && table)
                 db_constraint_column(constraint, table, column_buf, sizeof(column_buf));
             if (column_buf[0] && (*fields = json_object())) {
+                const json_t *said = constraint && db && db->constraints
+                                         ? json_object_get(db->constraints, constraint) : NULL;
+
                 db_api_name(column_buf, api, sizeof(api));
-                json_object_set_new(*fields, api, json_string(db_errors[i].field_message));
+                json_object_set_new(*fields, api,
+                                    json_string(said ? json_string_value(said) : db_errors[i].field_message));
             }
         }
         return db_errors[i].status;

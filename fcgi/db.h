@@ -54,8 +54,10 @@ void db_clear(struct pg_result *res);
 /* Turns a failed result into an API error: returns the HTTP status, sets
  * *message (static text, or text written for users by a PT class error,
  * valid until db_clear) and, for errors tied to a column of table, *fields
- * to a new {"apiField": "what is wrong"} object (else NULL). */
-int db_error_http(const struct pg_result *res, const char *table, const char **message, json_t **fields);
+ * to a new {"apiField": "what is wrong"} object (else NULL), worded by the
+ * constraint's COMMENT when it has one.  db may be NULL. */
+int db_error_http(const struct db *db, const struct pg_result *res, const char *table, const char **message,
+                  json_t **fields);
 
 /* The full server message of a failed result, for the log only. */
 const char *db_error_detail(const struct pg_result *res);

@@ -173,7 +173,7 @@ void api_db_error(struct request_ctx *ctx, const struct pg_result *res, const ch
 {
     const char *message;
     json_t *fields;
-    int status = db_error_http(res, table, &message, &fields);
+    int status = db_error_http(ctx->db, res, table, &message, &fields);
 
     if (status == 500)
         log_error("request_id=%s database error: %s", ctx->req->request_id, db_error_detail(res));

@@ -127,8 +127,9 @@ comment on column public.oplog.partner_id is 'The partner the record belongs to 
 comment on column public.oplog.changes is '{"apiFieldName": [old, new]} for each field that changed; secrets and derived figures are left out.';
 
 -- BEFORE UPDATE on every entity: ids and creation time never change; any
--- change to a column not named in TG_ARGV (derived figures kept by other
--- triggers) bumps version and updated_at.
+-- change to a column not named in TG_ARGV bumps version and updated_at.
+-- TG_ARGV names the derived figures kept by other triggers and the stored
+-- generated columns (which a BEFORE trigger sees before they are computed).
 create function public.row_touch() returns trigger
 language plpgsql
 as $$
@@ -374,3 +375,7 @@ grant execute on function
   to partnerships_app;
 -- pgcrypto's gen_random_bytes runs inside nanoid() as the caller.
 grant execute on function public.gen_random_bytes(integer) to partnerships_app;
+
+comment on constraint users_email_check on public.users is 'must be an email address';
+comment on constraint users_name_check on public.users is 'must be 1 to 200 characters';
+comment on index public.users_email_key is 'a user with this email exists already';

@@ -133,7 +133,7 @@ $$;
 
 create trigger partners_touch before update on public.partners
   for each row execute function public.row_touch(
-    'referrals_made', 'referrals_received', 'shared_customers', 'revenue_attributed');
+    'referrals_made', 'referrals_received', 'shared_customers', 'revenue_attributed', 'score', 'search_text');
 create trigger partners_oplog after insert or update on public.partners
   for each row execute function public.oplog_write('partners', 'id',
     'referrals_made', 'referrals_received', 'shared_customers', 'revenue_attributed', 'score', 'search_text');
@@ -161,3 +161,17 @@ grant update (company, contact_name, contact_email, contact_phone, type, status,
               audience_overlap, strategic_value, execution_effort, deleted_at)
   on public.partners to partnerships_app;
 grant execute on function public.engagement(integer), public.api_partner(public.partners) to partnerships_app;
+
+-- What the API says when a constraint fails (the program loads these at
+-- connection time; a constraint without a comment reads "is not valid").
+comment on constraint partners_company_check on public.partners is 'must be 1 to 200 characters';
+comment on constraint partners_contact_name_check on public.partners is 'must be 1 to 200 characters';
+comment on constraint partners_contact_email_check on public.partners is 'must be an email address';
+comment on constraint partners_contact_phone_check on public.partners is 'must be a phone number (digits, spaces, + ( ) . / - x)';
+comment on constraint partners_agreement_url_check on public.partners is 'must be an http:// or https:// address';
+comment on constraint partners_commission_rate_check on public.partners is 'must be at most 100 characters';
+comment on constraint partners_notes_check on public.partners is 'must be at most 20000 characters';
+comment on constraint partners_audience_overlap_check on public.partners is 'must be from 1 to 5';
+comment on constraint partners_strategic_value_check on public.partners is 'must be from 1 to 5';
+comment on constraint partners_execution_effort_check on public.partners is 'must be from 1 to 5';
+comment on constraint partners_owner_user_id_fkey on public.partners is 'must be the id of a user';

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Runs every suite against a fresh private stack and prints one closing line
+# "N passed, N failed".  Usage: tests/run.sh BUILD_DIR (the sanitizer build).
+#
+#   unit  tests/unit/test_*.c      C logic: parsing, validation, routing
+#   sql   tests/sql/*.sql          pgTAP: triggers, constraints, row-level security
+#   api   tests/api/*.test.mjs     HTTP through nginx against PostgreSQL (node --test)
+#   logs                           no sanitizer report in any worker's log
+set -uo pipefail
+
+build=${1:?build dir}
+root=$(cd "$(dirname "$0")/.." && pwd)
+var=${TEST_VAR:-$root/var/test}
+port=${TEST_PORT:-8091}
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+passed=0
+failed=0
+
+count() {  # suite passed failed
+    echo "== $1: $2 ok, $3 not ok"
+    passed=$((passed + $2))
+    failed=$((failed + $3))
+}
+
+# --- unit ------------------------------------------------------------------
+for t in "$build"/test_*; do
+    [ -x "$t" ] || continue
+    out=$("$t" 2>&1)
+    echo "$out" | grep -v '^ok ' || true
+    count "unit $(basename "$t")" "$(echo "$out" | grep -c '^ok ')" "$(echo "$out" | grep -Ec '^not ok |ERROR: (Address|Undefined|Leak)Sanitizer|runtime error:')"
+done
+
+# --- the stack -------------------------------------------------------------
+export ADMIN_EMAIL=admin@test.example ADMIN_PASSWORD=admin-test-password DEMO=0 PG_FAST=1
+export PARTNERSHIPS_WORKERS=${PARTNERSHIPS_WORKERS:-4}
+# Tests sign in often from one address: the per-address limit is raised, the
+# per-account one (tested) is kept low.
+export PARTNERSHIPS_LOGIN_MAX_FAILURES=5 PARTNERSHIPS_LOGIN_MAX_FAILURES_ADDRESS=10000
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:log_path=$var/log/asan UBSAN_OPTIONS=print_stacktrace=1:log_path=$var/log/ubsan
+mkdir -p "$var/log"
+if ! "$root/deploy/stack.sh" start "$var" "$port" "$build/partnerships" --fresh >"$root/var/test-stack.log" 2>&1; then
+    cat "$root/var/test-stack.log"
+    count "stack start" 0 1
+    echo "$passed passed, $failed failed"
+    exit 1
+fi
+mkdir -p "$var/log"
+[ "$(id -u)" -eq 0 ] && chown partnerships "$var/log"
+
+# --- sql (pgTAP) -----------------------------------------------------------
+psql_super() { "$pgbin/psql" -X -q -h "$var/run" -U postgres -d partnerships "$@"; }
+psql_super -c 'create extension if not exists pgtap' >/dev/null
+for f in "$root"/tests/sql/*.sql; do
+    out=$(psql_super -v ON_ERROR_STOP=1 -tA -f "$f" 2>&1)
+    rc=$?
+    echo "$out" | grep -E '^not ok|^#|ERROR' || true
+    ok=$(echo "$out" | grep -c '^ok ')
+    bad=$(echo "$out" | grep -c '^not ok ')
+    plan=$(echo "$out" | grep -Eo '^1\.\.[0-9]+' | head -n 1 | cut -d. -f3)
+    # A script that died, or ran fewer tests than it planned, fails.
+    if [ $rc -ne 0 ] || [ -z "$plan" ] || [ $((ok + bad)) -ne "$plan" ]; then bad=$((bad + 1)); fi
+    count "sql $(basename "$f")" "$ok" "$bad"
+done
+
+# --- api (node --test) -----------------------------------------------------
+export API_BASE="http://127.0.0.1:$port"
+out=$(cd "$root" && node --test --test-reporter=tap --test-concurrency=4 tests/api/ 2>&1)
+echo "$out" | grep -E '^not ok|^# (tests|pass|fail)' || true
+echo "$out" | grep -B2 -A30 '^not ok' | head -n 200 || true
+api_pass=$(echo "$out" | grep -E '^# pass' | awk '{print $3}')
+api_fail=$(echo "$out" | grep -E '^# fail' | awk '{print $3}')
+count "api" "${api_pass:-0}" "${api_fail:-1}"
+
+# --- stop, then read the logs ----------------------------------------------
+"$root/deploy/stack.sh" stop "$var"
+reports=$(cat "$var"/log/asan* "$var"/log/ubsan* 2>/dev/null | grep -Ec 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:')
+if [ "${reports:-0}" -gt 0 ]; then
+    cat "$var"/log/asan* "$var"/log/ubsan* 2>/dev/null | head -n 80
+    count "sanitizers (server)" 0 1
+else
+    count "sanitizers (server)" 1 0
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
