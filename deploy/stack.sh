@@ -126,8 +126,13 @@ start() {
     cp /etc/nginx/fastcgi_params "$var/nginx/fastcgi_params"
     sed -e "s|/usr/local/share/partnerships/frontend|$root/frontend|" "$here/nginx/partnerships.conf" \
         >"$var/nginx/partnerships.conf"
+    # Idle kept-alive connections each hold a worker (libfcgi serves one
+    # connection at a time): nginx may keep at most workers - 1 of them, so
+    # that one worker is always free to accept a new connection.
+    local keepalive="keepalive $((workers - 1));"
+    [ "$workers" -gt 1 ] || keepalive=""
     sed -e "s|@VAR@|$var|g" -e "s|@PORT@|$port|g" -e "s|@SOCKET@|$var/run/partnerships.sock|g" \
-        -e "s|@KEEPALIVE@|$workers|g" "$here/nginx/local.conf.in" >"$var/nginx/nginx.conf"
+        -e "s|@KEEPALIVE@|$keepalive|g" "$here/nginx/local.conf.in" >"$var/nginx/nginx.conf"
     [ "$(id -u)" -eq 0 ] && chown -R "$run_user:$run_user" "$var/nginx"
     as_user nginx -e "$var/log/nginx-error.log" -p "$var/nginx" -c "$var/nginx/nginx.conf" ||
         die "nginx did not start; see $var/log/nginx-error.log"

@@ -216,8 +216,10 @@ int cli_user(int argc, char **argv)
     if (strcmp(argv[0], "add") == 0) {
         const char *values[] = {positional[0], positional[1], admin ? "admin" : "member", hash};
 
-        if (cli_exec(db, "insert into public.users (email, name, role, password_hash)"
-                         " values (btrim($1), btrim($2), $3::public.user_role, $4) returning id",
+        if (cli_exec(db, "with u as (insert into public.users (email, name, role)"
+                         "           values (btrim($1), btrim($2), $3::public.user_role) returning id)"
+                         " insert into public.user_credentials (user_id, password_hash)"
+                         " select id, $4 from u returning user_id",
                      4, values, &res))
             goto out;
         printf("added %s (%s)\n", positional[0], db_value(res, 0, 0));
@@ -226,7 +228,9 @@ int cli_user(int argc, char **argv)
         const char *values[] = {positional[0], hash};
         int rows;
 
-        if (cli_exec(db, "update public.users set password_hash = $2 where lower(email) = lower(btrim($1))",
+        if (cli_exec(db, "insert into public.user_credentials (user_id, password_hash)"
+                         " select id, $2 from public.users where lower(email) = lower(btrim($1))"
+                         " on conflict (user_id) do update set password_hash = excluded.password_hash",
                      2, values, &res))
             goto out;
         rows = db_affected(res);

@@ -21,9 +21,7 @@ static const struct {
         " 'id', u.id, 'name', u.name, 'email', u.email, 'role', u.role, 'disabled', u.disabled)"
         " order by lower(u.name), u.id), '[]'::json))::text from public.users u"},
     [USERS_CREATE] = {"users_create",
-        "insert into public.users as u (email, name, role, password_hash)"
-        " values (btrim($1), btrim($2), coalesce($3::public.user_role, 'member'), $4)"
-        " returning u.id, public.api_user(u)::text"},
+        "select u ->> 'id', u::text from public.user_create($1, $2, $3::public.user_role, $4) u"},
     [USERS_PATCH] = {"users_patch",
         "update public.users u set"
         " name = case when $2::boolean then btrim($3) else u.name end,"

@@ -46,7 +46,6 @@ create table public.users (
   name          text not null,
   role          public.user_role not null default 'member',
   disabled      boolean not null default false,
-  password_hash text,
   created_at    timestamptz not null default now(),
   updated_at    timestamptz not null default now(),
   version       integer not null default 1,
@@ -56,7 +55,13 @@ create table public.users (
 create unique index users_email_key on public.users (lower(email));
 
 comment on table public.users is 'People who sign in. Never deleted: disabled instead, so the oplog keeps its actors.';
-comment on column public.users.password_hash is 'argon2id string from libsodium (crypto_pwhash_str); null: no password sign-in (single sign-on only).';
+
+create table public.user_credentials (
+  user_id       text primary key references public.users (id),
+  password_hash text not null
+);
+comment on table public.user_credentials is
+  'Password hashes (argon2id strings from libsodium), apart from users so that the application role can read users whole and never a hash. No row: no password sign-in (single sign-on only).';
 
 -- True when the acting user is an enabled admin.  Policies call it as
 -- (select public.app_is_admin()) so that it runs once per statement.
@@ -189,7 +194,7 @@ $$;
 create trigger users_touch before update on public.users
   for each row execute function public.row_touch();
 create trigger users_oplog after insert or update on public.users
-  for each row execute function public.oplog_write('users', '', 'password_hash');
+  for each row execute function public.oplog_write('users', '');
 
 -- Disabling a user ends their sessions and API tokens at once; there is
 -- always at least one enabled admin left.  SQLSTATEs of class PT carry an
@@ -215,11 +220,10 @@ create trigger users_guard after update on public.users
   for each row execute function public.users_guard();
 
 -- Row-level security on users: everyone signed in may read the directory
--- (owner pickers, history actors); only admins write.  Not forced: the
--- owner's SECURITY DEFINER functions below manage credentials.
+-- (owner pickers, history actors); only admins change it.  Not forced: the
+-- owner's SECURITY DEFINER functions below create users and credentials.
 alter table public.users enable row level security;
 create policy users_read on public.users for select using (public.current_user_id() is not null);
-create policy users_insert on public.users for insert with check ((select public.app_is_admin()));
 create policy users_update on public.users for update using ((select public.app_is_admin()));
 
 alter table public.oplog enable row level security;
@@ -233,8 +237,8 @@ create function public.auth_login_lookup(p_email text)
 returns table (user_id text, password_hash text)
 language sql stable security definer set search_path = ''
 as $$
-  select u.id, u.password_hash from public.users u
-  where lower(u.email) = lower(btrim(p_email)) and not u.disabled and u.password_hash is not null
+  select u.id, c.password_hash from public.users u join public.user_credentials c on c.user_id = u.id
+  where lower(u.email) = lower(btrim(p_email)) and not u.disabled
 $$;
 
 -- True while neither the account nor the address has reached its limit of
@@ -323,7 +327,8 @@ create function public.auth_password_set(p_hash text, p_keep_session bytea)
 returns void
 language sql volatile security definer set search_path = ''
 as $$
-  update public.users set password_hash = p_hash where id = public.current_user_id();
+  insert into public.user_credentials (user_id, password_hash) values (public.current_user_id(), p_hash)
+  on conflict (user_id) do update set password_hash = excluded.password_hash;
   delete from public.sessions where user_id = public.current_user_id() and token_hash is distinct from p_keep_session;
 $$;
 
@@ -354,13 +359,33 @@ as $$
   select exists (select 1 from gone)
 $$;
 
+-- A new user (and their password hash, if any), made by an admin; returns
+-- the user as the API shows it.
+create function public.user_create(p_email text, p_name text, p_role public.user_role, p_hash text)
+returns json
+language plpgsql volatile security definer set search_path = ''
+as $$
+declare
+  created public.users;
+begin
+  if not public.app_is_admin() then
+    raise exception 'only an admin may add users' using errcode = 'PT403';
+  end if;
+  insert into public.users (email, name, role) values (btrim(p_email), btrim(p_name), coalesce(p_role, 'member'))
+  returning * into created;
+  if p_hash is not null then
+    insert into public.user_credentials (user_id, password_hash) values (created.id, p_hash);
+  end if;
+  return public.api_user(created);
+end
+$$;
+
 -- Privileges of the application role --------------------------------------
 
 revoke all on all tables in schema public from public;
 revoke all on schema public from public;
 grant usage on schema public to partnerships_app;
-grant select (id, email, name, role, disabled, created_at, updated_at, version) on public.users to partnerships_app;
-grant insert (email, name, role, password_hash) on public.users to partnerships_app;
+grant select on public.users to partnerships_app;
 grant update (name, role, disabled) on public.users to partnerships_app;
 grant select on public.oplog to partnerships_app;
 revoke execute on all functions in schema public from public;
@@ -371,7 +396,7 @@ grant execute on function
   public.auth_session_create(text, bytea, interval, text, text), public.auth_session_delete(bytea),
   public.auth_begin(bytea), public.auth_password_set(text, bytea),
   public.auth_token_create(text, bytea), public.auth_token_list(), public.auth_token_delete(text),
-  public.api_user(public.users)
+  public.api_user(public.users), public.user_create(text, text, public.user_role, text)
   to partnerships_app;
 -- pgcrypto's gen_random_bytes runs inside nanoid() as the caller.
 grant execute on function public.gen_random_bytes(integer) to partnerships_app;

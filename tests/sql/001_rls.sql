@@ -21,7 +21,7 @@ begin
 end $$;
 
 set local role partnerships_app;
-select plan(24);
+select plan(25);
 
 select is((select rolsuper or rolbypassrls or rolcreaterole from pg_roles where rolname = 'partnerships_app'),
           false, 'the application role is no superuser and cannot bypass row-level security');
@@ -62,9 +62,11 @@ select throws_ok($$alter table public.partners disable trigger partners_oplog$$,
 select throws_ok($$set session_replication_role = replica$$, '42501', null,
                  'triggers cannot be skipped with session_replication_role');
 select throws_ok($$select token_hash from public.sessions$$, '42501', null, 'sessions are not readable');
-select throws_ok($$select password_hash from public.users$$, '42501', null, 'password hashes are not readable');
+select throws_ok($$select password_hash from public.user_credentials$$, '42501', null, 'password hashes are not readable');
 select is(pg_temp.rows_changed($$update public.users set role = 'admin' where id = 'alice'$$), 0,
           'a member cannot make themselves admin');
+select throws_ok($$select public.user_create('x@sql.test', 'X', 'admin', null)$$, 'PT403', null,
+                 'a member cannot add users');
 
 select set_config('partnerships.user_id', 'root', true);
 select is((select count(*)::int from public.partners where id in ('alicepartner000000001', 'bobpartner00000000001')),
