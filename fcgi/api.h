@@ -62,6 +62,11 @@ struct route {
     route_fn handler;
     void (*free_input)(void *input);
     unsigned flags;
+    /* The OpenAPI document's: a summary ("%s" is the collection on
+     * collection routes) and, for other routes, a JSON object
+     * {"tag", "body": request schema, "ok": status, "response": schema}. */
+    const char *summary;
+    const char *doc;
 };
 
 /* Answers 422/400 with fields; helpers shared by the resource files. */

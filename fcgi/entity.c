@@ -288,9 +288,29 @@ static enum entity_value_error entity_value(const struct db *db, const struct en
         }
         *out = strdup(json_is_true(value) ? "true" : "false");
         return VALUE_OK;
-    case FIELD_READ_ONLY:
-        *message = strdup("is read-only");
-        return VALUE_WRONG_TYPE;
+    case FIELD_STRINGS: {
+        size_t i;
+        json_t *item;
+
+        if (!json_is_array(value)) {
+            *message = strdup("must be a list of strings");
+            return VALUE_WRONG_TYPE;
+        }
+        json_array_foreach(value, i, item)
+            if (!json_is_string(item)) {
+                *message = strdup("must be a list of strings");
+                return VALUE_WRONG_TYPE;
+            }
+        *out = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+        return VALUE_OK;
+    }
+    case FIELD_JSON:
+        if (!json_is_object(value)) {
+            *message = strdup("must be an object");
+            return VALUE_WRONG_TYPE;
+        }
+        *out = json_dumps(value, JSON_COMPACT);
+        return VALUE_OK;
     }
 
     /* Strings with a form to check. */

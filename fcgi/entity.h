@@ -22,9 +22,12 @@ enum field_type {
     FIELD_DATE,        /* "YYYY-MM-DD" */
     FIELD_TIMESTAMP,   /* RFC 3339 */
     FIELD_REF,         /* the id of another record */
-    FIELD_READ_ONLY    /* shown, never written (derived, or kept by the server) */
+    FIELD_STRINGS,     /* JSON array of strings (a jsonb column) */
+    FIELD_JSON         /* JSON object (a jsonb column) */
 };
 
+/* A field without FIELD_WRITE is read-only: shown, never written (derived,
+ * or kept by the server); a body naming it is a 400. */
 enum field_flags {
     FIELD_WRITE = 1 << 0,   /* may be set on create and patch */
     FIELD_SORT = 1 << 1,    /* may be a sort key */
@@ -46,6 +49,7 @@ struct entity_param {
     enum field_type type;    /* how the value is checked: FIELD_DATE, FIELD_BOOL, ... */
     const char *value;       /* non-NULL: the one accepted value (e.g. owner=me) */
     const char *sql;
+    const char *description; /* for the OpenAPI document */
 };
 
 struct entity {

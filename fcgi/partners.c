@@ -6,7 +6,7 @@
 #include "entity.h"
 
 static const struct entity_field partner_fields[] = {
-    {"id", FIELD_READ_ONLY, NULL, FIELD_SORT},
+    {"id", FIELD_TEXT, NULL, FIELD_SORT},
     {"company", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT},
     {"contactName", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT},
     {"contactEmail", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT},
@@ -24,25 +24,28 @@ static const struct entity_field partner_fields[] = {
     {"audienceOverlap", FIELD_INT, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
     {"strategicValue", FIELD_INT, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
     {"executionEffort", FIELD_INT, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
-    {"score", FIELD_READ_ONLY, NULL, FIELD_SORT},
-    {"engagement", FIELD_READ_ONLY, NULL, 0},
-    {"referralsMade", FIELD_READ_ONLY, NULL, FIELD_SORT},
-    {"referralsReceived", FIELD_READ_ONLY, NULL, FIELD_SORT},
-    {"referralBalance", FIELD_READ_ONLY, NULL, 0},
-    {"oneSided", FIELD_READ_ONLY, NULL, 0},
-    {"sharedCustomers", FIELD_READ_ONLY, NULL, FIELD_SORT},
-    {"revenueAttributed", FIELD_READ_ONLY, NULL, FIELD_SORT},
-    {"reviewDue", FIELD_READ_ONLY, NULL, 0},
-    {"createdAt", FIELD_READ_ONLY, NULL, FIELD_SORT},
-    {"updatedAt", FIELD_READ_ONLY, NULL, FIELD_SORT},
-    {"version", FIELD_READ_ONLY, NULL, 0},
-    {"deletedAt", FIELD_READ_ONLY, NULL, FIELD_SORT},
+    {"score", FIELD_INT, NULL, FIELD_SORT},
+    {"engagement", FIELD_TEXT, NULL, 0},
+    {"referralsMade", FIELD_INT, NULL, FIELD_SORT},
+    {"referralsReceived", FIELD_INT, NULL, FIELD_SORT},
+    {"referralBalance", FIELD_INT, NULL, 0},
+    {"oneSided", FIELD_BOOL, NULL, 0},
+    {"sharedCustomers", FIELD_INT, NULL, FIELD_SORT},
+    {"revenueAttributed", FIELD_MONEY, NULL, FIELD_SORT},
+    {"reviewDue", FIELD_BOOL, NULL, 0},
+    {"createdAt", FIELD_TIMESTAMP, NULL, FIELD_SORT},
+    {"updatedAt", FIELD_TIMESTAMP, NULL, FIELD_SORT},
+    {"version", FIELD_INT, NULL, 0},
+    {"deletedAt", FIELD_TIMESTAMP, NULL, FIELD_SORT},
 };
 
 static const struct entity_param partner_params[] = {
-    {"owner", FIELD_TEXT, "me", "t.owner_user_id = public.current_user_id()"},
-    {"nextReviewBefore", FIELD_DATE, NULL, "t.next_review < $%d::date"},
-    {"reviewDue", FIELD_BOOL, NULL, "coalesce(t.next_review <= current_date, false) = $%d::boolean"},
+    {"owner", FIELD_TEXT, "me", "t.owner_user_id = public.current_user_id()",
+     "me: only the partners the acting user owns"},
+    {"nextReviewBefore", FIELD_DATE, NULL, "t.next_review < $%d::date",
+     "partners whose next review is before this date"},
+    {"reviewDue", FIELD_BOOL, NULL, "coalesce(t.next_review <= current_date, false) = $%d::boolean",
+     "true: partners whose review is due (next review today or earlier)"},
 };
 
 struct entity partners_entity = {

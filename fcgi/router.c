@@ -12,30 +12,74 @@
 #include "entity.h"
 #include "input.h"
 #include "log.h"
+#include "openapi.h"
 #include "users.h"
 
 /* Paths are below /api/v1.  ":id" matches a record id, ":collection" the
  * name of an entity (entity.c serves those).  First match wins. */
+/* JSON schema fragments of the route docs. */
+#define DOC_USER "{\"$ref\":\"#/components/schemas/User\"}"
+#define DOC_SESSION "{\"type\":\"object\",\"properties\":{\"user\":" DOC_USER ",\"csrfToken\":{\"type\":\"string\"}}}"
+#define DOC_TOKEN "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}," \
+                  "\"token\":{\"type\":\"string\",\"description\":\"shown once\"},\"createdAt\":{\"type\":\"string\"}," \
+                  "\"lastUsedAt\":{\"type\":\"string\",\"nullable\":true}}}"
+#define DOC_STRINGS(...) "{\"type\":\"object\",\"properties\":{" __VA_ARGS__ "}}"
+#define DOC_STRING(name) "\"" name "\":{\"type\":\"string\"}"
+
+/* Paths are below /api/v1.  ":id" matches a record id, ":collection" the
+ * name of an entity (entity.c serves those).  First match wins. */
 static const struct route routes[] = {
-    {HTTP_GET, "/health", NULL, health_get, NULL, ROUTE_PUBLIC},
-    {HTTP_POST, "/session", NULL, auth_session_create, NULL, ROUTE_PUBLIC | ROUTE_JSON},
-    {HTTP_DELETE, "/session", NULL, auth_session_delete, NULL, 0},
-    {HTTP_GET, "/me", NULL, auth_me, NULL, 0},
-    {HTTP_POST, "/me/password", NULL, auth_password_change, NULL, ROUTE_JSON},
-    {HTTP_GET, "/me/tokens", NULL, auth_tokens_list, NULL, 0},
-    {HTTP_POST, "/me/tokens", NULL, auth_tokens_create, NULL, ROUTE_JSON},
-    {HTTP_DELETE, "/me/tokens/:id", NULL, auth_tokens_delete, NULL, 0},
-    {HTTP_GET, "/users", NULL, users_list, NULL, 0},
-    {HTTP_POST, "/users", NULL, users_create, NULL, ROUTE_JSON | ROUTE_ADMIN},
-    {HTTP_PATCH, "/users/:id", NULL, users_patch, NULL, ROUTE_JSON | ROUTE_ADMIN},
-    {HTTP_GET, "/:collection", entity_check_list, entity_list, entity_free_input, ROUTE_QUERY},
-    {HTTP_POST, "/:collection", entity_check_write, entity_create, entity_free_input, ROUTE_JSON},
-    {HTTP_GET, "/:collection/:id", NULL, entity_get, NULL, 0},
-    {HTTP_PATCH, "/:collection/:id", entity_check_write, entity_patch, entity_free_input, ROUTE_JSON},
-    {HTTP_DELETE, "/:collection/:id", NULL, entity_delete, NULL, 0},
-    {HTTP_POST, "/:collection/:id/restore", NULL, entity_restore, NULL, 0},
-    {HTTP_GET, "/:collection/:id/history", NULL, entity_history, NULL, 0},
+    {HTTP_GET, "/health", NULL, health_get, NULL, ROUTE_PUBLIC, "Is the service and its database up (503 if not)",
+     "{\"tag\":\"operations\",\"response\":" DOC_STRINGS(DOC_STRING("status") "," DOC_STRING("database")) "}"},
+    {HTTP_GET, "/openapi.json", NULL, openapi_get, NULL, ROUTE_PUBLIC, "This document",
+     "{\"tag\":\"operations\",\"response\":{\"type\":\"object\"}}"},
+    {HTTP_POST, "/session", NULL, auth_session_create, NULL, ROUTE_PUBLIC | ROUTE_JSON,
+     "Sign in: sets the session cookie; 401 for a wrong email or password, 429 after too many",
+     "{\"body\":" DOC_STRINGS(DOC_STRING("email") "," DOC_STRING("password")) ",\"response\":" DOC_SESSION "}"},
+    {HTTP_DELETE, "/session", NULL, auth_session_delete, NULL, 0, "Sign out: the session ends on the server",
+     "{\"ok\":204}"},
+    {HTTP_GET, "/me", NULL, auth_me, NULL, 0, "The signed-in user and a fresh CSRF token",
+     "{\"response\":" DOC_SESSION "}"},
+    {HTTP_POST, "/me/password", NULL, auth_password_change, NULL, ROUTE_JSON,
+     "Change the own password; other sessions end",
+     "{\"ok\":204,\"body\":" DOC_STRINGS(DOC_STRING("currentPassword") "," DOC_STRING("newPassword")) "}"},
+    {HTTP_GET, "/me/tokens", NULL, auth_tokens_list, NULL, 0, "The own API tokens (without their values)",
+     "{\"response\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":" DOC_TOKEN "}}}}"},
+    {HTTP_POST, "/me/tokens", NULL, auth_tokens_create, NULL, ROUTE_JSON,
+     "A new API token, its value shown once (send it as Authorization: Bearer)",
+     "{\"ok\":201,\"body\":" DOC_STRINGS(DOC_STRING("name")) ",\"response\":" DOC_TOKEN "}"},
+    {HTTP_DELETE, "/me/tokens/:id", NULL, auth_tokens_delete, NULL, 0, "Revoke an own API token", "{\"ok\":204}"},
+    {HTTP_GET, "/users", NULL, users_list, NULL, 0, "Every user (for owner pickers and history)",
+     "{\"tag\":\"users\",\"response\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":"
+     DOC_USER "}}}}"},
+    {HTTP_POST, "/users", NULL, users_create, NULL, ROUTE_JSON | ROUTE_ADMIN, "Add a user (admins only)",
+     "{\"tag\":\"users\",\"ok\":201,\"body\":{\"type\":\"object\",\"required\":[\"email\",\"name\"],\"properties\":{"
+     DOC_STRING("email") "," DOC_STRING("name") ",\"role\":{\"type\":\"string\",\"enum\":[\"admin\",\"member\"]},"
+     DOC_STRING("password") "}},\"response\":" DOC_USER "}"},
+    {HTTP_PATCH, "/users/:id", NULL, users_patch, NULL, ROUTE_JSON | ROUTE_ADMIN,
+     "Rename, change the role of, or disable a user (admins only); disabling ends their sessions and tokens",
+     "{\"tag\":\"users\",\"body\":{\"type\":\"object\",\"properties\":{" DOC_STRING("name")
+     ",\"role\":{\"type\":\"string\",\"enum\":[\"admin\",\"member\"]},\"disabled\":{\"type\":\"boolean\"}}},"
+     "\"response\":" DOC_USER "}"},
+    {HTTP_GET, "/:collection", entity_check_list, entity_list, entity_free_input, ROUTE_QUERY,
+     "List %s: filters, search, sort, paging, or the trash", NULL},
+    {HTTP_POST, "/:collection", entity_check_write, entity_create, entity_free_input, ROUTE_JSON,
+     "Create one of %s", NULL},
+    {HTTP_GET, "/:collection/:id", NULL, entity_get, NULL, 0, "One of %s (also from the trash)", NULL},
+    {HTTP_PATCH, "/:collection/:id", entity_check_write, entity_patch, entity_free_input, ROUTE_JSON,
+     "Change some fields of one of %s", NULL},
+    {HTTP_DELETE, "/:collection/:id", NULL, entity_delete, NULL, 0, "Move one of %s to the trash", NULL},
+    {HTTP_POST, "/:collection/:id/restore", NULL, entity_restore, NULL, 0, "Restore one of %s from the trash",
+     NULL},
+    {HTTP_GET, "/:collection/:id/history", NULL, entity_history, NULL, 0,
+     "The history of one of %s from the oplog, oldest first", NULL},
 };
+
+const struct route *router_routes(size_t *count)
+{
+    *count = sizeof(routes) / sizeof(routes[0]);
+    return routes;
+}
 
 static const char *const router_method_names[HTTP_METHOD__MAX] = {
     [HTTP_GET] = "GET", [HTTP_POST] = "POST", [HTTP_PATCH] = "PATCH", [HTTP_DELETE] = "DELETE",

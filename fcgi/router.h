@@ -14,6 +14,9 @@
 const struct route *router_match(const char *path, enum http_method method, struct request_ctx *ctx,
                                  int *status, char *allow, size_t allow_size);
 
+/* The route table (for the OpenAPI document). */
+const struct route *router_routes(size_t *count);
+
 /* Runs a parsed request (ctx->req, with its body read) through checks,
  * authentication, the route's check and handler and the transaction, leaving
  * the answer in ctx->resp.  Frees what it allocated into ctx except resp. */

@@ -1,0 +1,450 @@
+/* openapi.c: the OpenAPI 3 document of the API, made from the route table,
+ * the entity tables and the database's own catalogue.
+ *
+ * Nothing here restates a fact kept elsewhere: paths and methods come from
+ * router.c, fields and their types from the entity tables, enumeration
+ * labels and which columns a create requires from PostgreSQL.  Routes that
+ * are not collections describe their bodies in the route table's `doc`. */
+#include "openapi.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "entity.h"
+#include "router.h"
+
+enum { OPENAPI_NAME_BYTES = 128 };
+
+static const char *const openapi_method_names[HTTP_METHOD__MAX] = {
+    [HTTP_GET] = "get", [HTTP_POST] = "post", [HTTP_PATCH] = "patch", [HTTP_DELETE] = "delete",
+    [HTTP_PUT] = "put", [HTTP_HEAD] = "head", [HTTP_OPTIONS] = "options",
+};
+
+static json_t *openapi_ref(const char *name)
+{
+    char ref[OPENAPI_NAME_BYTES + 32];
+
+    snprintf(ref, sizeof(ref), "#/components/schemas/%s", name);
+    return json_pack("{s:s}", "$ref", ref);
+}
+
+/* "shared-customers" -> "SharedCustomer": the schema name of a collection. */
+static void openapi_schema_name(const struct entity *e, char out[OPENAPI_NAME_BYTES])
+{
+    size_t n = 0;
+    bool upper = true;
+
+    for (const char *s = e->collection; *s && n + 1 < OPENAPI_NAME_BYTES; s++) {
+        if (*s == '-') {
+            upper = true;
+            continue;
+        }
+        out[n++] = upper && *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s;
+        upper = false;
+    }
+    if (n > 0 && out[n - 1] == 's')
+        n--;
+    out[n] = '\0';
+}
+
+/* The JSON schema of one field. */
+static json_t *openapi_field_schema(const struct db *db, const struct entity_field *field)
+{
+    json_t *schema = json_object();
+
+    switch (field->type) {
+    case FIELD_ENUM: {
+        const json_t *labels = db_enum_labels(db, field->enum_type);
+
+        json_object_set_new(schema, "type", json_string("string"));
+        if (labels)
+            json_object_set_new(schema, "enum", json_deep_copy(labels));
+        break;
+    }
+    case FIELD_INT:
+        json_object_set_new(schema, "type", json_string("integer"));
+        break;
+    case FIELD_MONEY:
+        json_object_set_new(schema, "type", json_string("number"));
+        json_object_set_new(schema, "minimum", json_integer(0));
+        json_object_set_new(schema, "multipleOf", json_real(0.01));
+        break;
+    case FIELD_BOOL:
+        json_object_set_new(schema, "type", json_string("boolean"));
+        break;
+    case FIELD_DATE:
+        json_object_set_new(schema, "type", json_string("string"));
+        json_object_set_new(schema, "format", json_string("date"));
+        break;
+    case FIELD_TIMESTAMP:
+        json_object_set_new(schema, "type", json_string("string"));
+        json_object_set_new(schema, "format", json_string("date-time"));
+        break;
+    case FIELD_STRINGS:
+        json_object_set_new(schema, "type", json_string("array"));
+        json_object_set_new(schema, "items", json_pack("{s:s}", "type", "string"));
+        break;
+    case FIELD_JSON:
+        json_object_set_new(schema, "type", json_string("object"));
+        break;
+    case FIELD_TEXT:
+    case FIELD_REF:
+        json_object_set_new(schema, "type", json_string("string"));
+        break;
+    }
+    if (!(field->flags & FIELD_WRITE))
+        json_object_set_new(schema, "readOnly", json_true());
+    return schema;
+}
+
+/* components.schemas.<Entity>: every field; columns maps "table.column" to
+ * "nullable", "required" (NOT NULL without a default: a create must give
+ * it) or "set" (NOT NULL, filled by a default). */
+static json_t *openapi_entity_schema(const struct db *db, const struct entity *e, const json_t *columns)
+{
+    json_t *properties = json_object(), *required = json_array();
+
+    for (size_t i = 0; i < e->nfields; i++) {
+        const struct entity_field *field = &e->fields[i];
+        char column[OPENAPI_NAME_BYTES], key[2 * OPENAPI_NAME_BYTES];
+
+        json_t *schema = openapi_field_schema(db, field);
+        const char *column_kind;
+
+        db_column_name(field->name, column, sizeof(column));
+        snprintf(key, sizeof(key), "%s.%s", e->table, column);
+        column_kind = json_string_value(json_object_get(columns, key));
+        /* Fields that are no column (derived in the JSON function) may be null. */
+        if (!column_kind || strcmp(column_kind, "nullable") == 0)
+            json_object_set_new(schema, "nullable", json_true());
+        if ((field->flags & FIELD_WRITE) && column_kind && strcmp(column_kind, "required") == 0)
+            json_array_append_new(required, json_string(field->name));
+        json_object_set_new(properties, field->name, schema);
+    }
+    return json_pack("{s:s, s:o, s:o}", "type", "object", "properties", properties, "required", required);
+}
+
+static json_t *openapi_parameter(const char *name, const char *in, json_t *schema, const char *description)
+{
+    return json_pack("{s:s, s:s, s:b, s:o, s:s}", "name", name, "in", in, "required", strcmp(in, "path") == 0,
+                     "schema", schema, "description", description);
+}
+
+/* The list parameters of API.md, with this entity's filters and sort keys. */
+static json_t *openapi_list_parameters(const struct db *db, const struct entity *e)
+{
+    json_t *params = json_array(), *sort_keys = json_array();
+
+    json_array_append_new(params, openapi_parameter("limit", "query",
+        json_pack("{s:s, s:i, s:i, s:i}", "type", "integer", "minimum", 1, "maximum", 500, "default", 50),
+        "rows per page"));
+    json_array_append_new(params, openapi_parameter("offset", "query",
+        json_pack("{s:s, s:i}", "type", "integer", "minimum", 0), "rows to skip"));
+    json_array_append_new(params, openapi_parameter("deleted", "query", json_pack("{s:s}", "type", "boolean"),
+        "true: the trash instead of live records"));
+    if (e->searchable)
+        json_array_append_new(params, openapi_parameter("q", "query", json_pack("{s:s}", "type", "string"),
+            "case-insensitive search over the text fields"));
+    for (size_t i = 0; i < e->nfields; i++) {
+        const struct entity_field *field = &e->fields[i];
+
+        if (field->flags & FIELD_SORT) {
+            char descending[OPENAPI_NAME_BYTES];
+
+            snprintf(descending, sizeof(descending), "-%s", field->name);
+            json_array_append_new(sort_keys, json_string(field->name));
+            json_array_append_new(sort_keys, json_string(descending));
+        }
+        if (field->flags & FIELD_FILTER) {
+            json_t *item = openapi_field_schema(db, field);
+
+            json_object_del(item, "readOnly");
+            json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s, s:o}, s:s, s:b, s:s}",
+                "name", field->name, "in", "query", "required", 0, "schema", "type", "array", "items", item,
+                "style", "form", "explode", 0, "description", "equality filter; several values: a,b"));
+        }
+    }
+    json_array_append_new(params, openapi_parameter("sort", "query",
+        json_pack("{s:s, s:{s:s, s:o}}", "type", "array", "items", "type", "string", "enum", sort_keys),
+        "comma list of up to 4 fields, - for descending"));
+    for (size_t i = 0; i < e->nparams; i++) {
+        const struct entity_param *param = &e->params[i];
+        json_t *schema = param->value ? json_pack("{s:s, s:[s]}", "type", "string", "enum", param->value)
+                         : param->type == FIELD_DATE ? json_pack("{s:s, s:s}", "type", "string", "format", "date")
+                         : param->type == FIELD_BOOL ? json_pack("{s:s}", "type", "boolean")
+                         : json_pack("{s:s}", "type", "string");
+
+        json_array_append_new(params, openapi_parameter(param->name, "query", schema, param->description));
+    }
+    return params;
+}
+
+static json_t *openapi_json_content(json_t *schema)
+{
+    return json_pack("{s:{s:o}}", "application/json", "schema", schema);
+}
+
+/* The responses of an operation: its success, then the errors its flags and
+ * path make possible (API.md "Errors"). */
+static json_t *openapi_responses(const struct route *route, int ok, json_t *ok_schema, bool conditional)
+{
+    char status[8];
+    json_t *responses = json_object();
+    json_t *success = json_pack("{s:s}", "description", ok == 204 ? "done, no body" : "success");
+
+    if (ok_schema)
+        json_object_set_new(success, "content", openapi_json_content(ok_schema));
+    snprintf(status, sizeof(status), "%d", ok);
+    json_object_set_new(responses, status, success);
+
+#define OPENAPI_ERROR(code) json_object_set_new(responses, code, json_pack("{s:s}", "$ref", "#/components/responses/Error"))
+    if (route->flags & (ROUTE_JSON | ROUTE_QUERY))
+        OPENAPI_ERROR("400");
+    if (!(route->flags & ROUTE_PUBLIC)) {
+        OPENAPI_ERROR("401");
+        if (route->method != HTTP_GET || (route->flags & ROUTE_ADMIN))
+            OPENAPI_ERROR("403");
+    }
+    if (strstr(route->pattern, ":id"))
+        OPENAPI_ERROR("404");
+    if (conditional)
+        OPENAPI_ERROR("412");
+    if (route->flags & ROUTE_JSON) {
+        OPENAPI_ERROR("413");
+        OPENAPI_ERROR("415");
+        OPENAPI_ERROR("422");
+    }
+    OPENAPI_ERROR("503");
+#undef OPENAPI_ERROR
+    return responses;
+}
+
+/* "/:collection/:id/history" for partners -> "/partners/{id}/history". */
+static void openapi_path(const char *pattern, const char *collection, char *out, size_t out_size)
+{
+    size_t n = 0;
+
+    for (const char *s = pattern; *s && n + 1 < out_size;) {
+        const char *piece = NULL;
+        size_t skip = 0;
+
+        if (strncmp(s, ":collection", 11) == 0) {
+            piece = collection;
+            skip = 11;
+        } else if (strncmp(s, ":id", 3) == 0) {
+            piece = "{id}";
+            skip = 3;
+        }
+        if (piece) {
+            int w = snprintf(out + n, out_size - n, "%s", piece);
+
+            if (w < 0 || (size_t)w >= out_size - n)
+                break;
+            n += (size_t)w;
+            s += skip;
+        } else {
+            out[n++] = *s++;
+        }
+    }
+    out[n] = '\0';
+}
+
+static json_t *openapi_path_item(json_t *paths, const char *path)
+{
+    json_t *item = json_object_get(paths, path);
+
+    if (!item) {
+        item = json_object();
+        json_object_set_new(paths, path, item);
+    }
+    return item;
+}
+
+/* One operation of a collection route, for entity e. */
+static json_t *openapi_entity_operation(const struct db *db, const struct route *route, const struct entity *e)
+{
+    char schema_name[OPENAPI_NAME_BYTES], summary[256];
+    json_t *op, *ok_schema = NULL, *params = json_array();
+    int ok = 200;
+    bool conditional = false;
+
+    openapi_schema_name(e, schema_name);
+    snprintf(summary, sizeof(summary), route->summary, e->collection);
+    if (strstr(route->pattern, ":id"))
+        json_array_append_new(params, openapi_parameter("id", "path", json_pack("{s:s}", "type", "string"),
+                                                        "the record's id"));
+    if (route->flags & ROUTE_QUERY) {
+        json_t *list_params = openapi_list_parameters(db, e);
+
+        json_array_extend(params, list_params);
+        json_decref(list_params);
+        ok_schema = json_pack("{s:s, s:{s:{s:s, s:o}, s:{s:s}, s:{s:s}, s:{s:s}}}", "type", "object",
+                              "properties", "items", "type", "array", "items", openapi_ref(schema_name),
+                              "total", "type", "integer", "limit", "type", "integer", "offset", "type", "integer");
+    } else if (strstr(route->pattern, "/history")) {
+        ok_schema = openapi_ref("History");
+    } else if (route->method == HTTP_DELETE) {
+        ok = 204;
+        conditional = true;
+    } else {
+        ok_schema = openapi_ref(schema_name);
+        if (route->method == HTTP_POST && !strstr(route->pattern, ":id"))
+            ok = 201;
+        conditional = route->method == HTTP_PATCH || strstr(route->pattern, "/restore") != NULL;
+    }
+    if (conditional)
+        json_array_append_new(params, openapi_parameter("If-Match", "header", json_pack("{s:s}", "type", "string"),
+                                                        "\"version\": refuse with 412 when the record has changed"));
+    op = json_pack("{s:s, s:[s], s:o, s:o}", "summary", summary, "tags", e->collection, "parameters", params,
+                   "responses", openapi_responses(route, ok, ok_schema, conditional));
+    if (route->flags & ROUTE_JSON) {
+        if (route->method == HTTP_PATCH)
+            strncat(schema_name, "Changes", sizeof(schema_name) - strlen(schema_name) - 1);
+        json_object_set_new(op, "requestBody", json_pack("{s:b, s:o}", "required", 1, "content",
+                                                          openapi_json_content(openapi_ref(schema_name))));
+    }
+    return op;
+}
+
+/* One operation of any other route, from its doc:
+ * {"body": schema, "ok": status, "response": schema, "tag": name}. */
+static json_t *openapi_route_operation(const struct route *route)
+{
+    json_error_t error;
+    json_t *doc = route->doc ? json_loads(route->doc, 0, &error) : json_object();
+    json_t *body, *response, *op, *params = json_array();
+    json_int_t ok;
+    const char *tag;
+
+    if (!doc)
+        doc = json_object();
+    body = json_object_get(doc, "body");
+    response = json_object_get(doc, "response");
+    ok = json_integer_value(json_object_get(doc, "ok"));
+    tag = json_string_value(json_object_get(doc, "tag"));
+    if (strstr(route->pattern, ":id"))
+        json_array_append_new(params, openapi_parameter("id", "path", json_pack("{s:s}", "type", "string"),
+                                                        "the record's id"));
+    op = json_pack("{s:s, s:[s], s:o, s:o}", "summary", route->summary, "tags", tag ? tag : "session",
+                   "parameters", params,
+                   "responses", openapi_responses(route, ok ? (int)ok : 200, json_incref(response),
+                                                  route->method == HTTP_PATCH));
+    if (body)
+        json_object_set_new(op, "requestBody", json_pack("{s:b, s:o}", "required", 1, "content",
+                                                          openapi_json_content(json_incref(body))));
+    if (route->flags & ROUTE_PUBLIC)
+        json_object_set_new(op, "security", json_array());
+    json_decref(doc);
+    return op;
+}
+
+/* Schemas that are not entities: errors, users, history. */
+static json_t *openapi_common_schemas(void)
+{
+    static const char schemas[] =
+        "{\"Error\": {\"type\": \"object\", \"properties\": {\"error\": {\"type\": \"object\", \"properties\": {"
+        "  \"code\": {\"type\": \"string\"}, \"message\": {\"type\": \"string\"},"
+        "  \"fields\": {\"type\": \"object\", \"additionalProperties\": {\"type\": \"string\"}},"
+        "  \"current\": {\"type\": \"object\", \"description\": \"412: the record as it is now\"}}}}},"
+        " \"User\": {\"type\": \"object\", \"properties\": {"
+        "  \"id\": {\"type\": \"string\"}, \"email\": {\"type\": \"string\"}, \"name\": {\"type\": \"string\"},"
+        "  \"role\": {\"type\": \"string\", \"enum\": [\"admin\", \"member\"]}, \"disabled\": {\"type\": \"boolean\"},"
+        "  \"createdAt\": {\"type\": \"string\", \"format\": \"date-time\"},"
+        "  \"updatedAt\": {\"type\": \"string\", \"format\": \"date-time\"}, \"version\": {\"type\": \"integer\"}}},"
+        " \"History\": {\"type\": \"object\", \"properties\": {\"items\": {\"type\": \"array\", \"items\": {"
+        "  \"type\": \"object\", \"properties\": {"
+        "   \"seq\": {\"type\": \"integer\"}, \"at\": {\"type\": \"string\", \"format\": \"date-time\"},"
+        "   \"actor\": {\"type\": \"object\", \"nullable\": true, \"properties\": {"
+        "     \"id\": {\"type\": \"string\"}, \"name\": {\"type\": \"string\"}}},"
+        "   \"op\": {\"type\": \"string\", \"enum\": [\"insert\", \"update\", \"delete\", \"restore\"]},"
+        "   \"changes\": {\"type\": \"object\", \"description\": \"field: [old, new]\"}}}}}}}";
+
+    return json_loads(schemas, 0, NULL);
+}
+
+/* Builds the whole document (caller owns it), or NULL.  The database gives
+ * enumeration labels (loaded at connection) and required columns. */
+json_t *openapi_document(struct db *db)
+{
+    json_t *doc = NULL, *paths = json_object(), *schemas = openapi_common_schemas(), *columns = json_object();
+    struct pg_result *res = db_query(db,
+        "select c.table_name || '.' || c.column_name,"
+        " case when c.is_nullable = 'YES' then 'nullable'"
+        "      when c.column_default is null and c.is_generated = 'NEVER' then 'required' else 'set' end"
+        " from information_schema.columns c where c.table_schema = 'public'", 0, NULL);
+    size_t nroutes;
+    const struct route *routes = router_routes(&nroutes);
+
+    if (!res || !db_ok(res) || !paths || !schemas || !columns)
+        goto out;
+    for (int i = 0; i < db_rows(res); i++)
+        json_object_set_new(columns, db_value(res, i, 0), json_string(db_value(res, i, 1)));
+
+    for (size_t i = 0; entities[i]; i++) {
+        char schema_name[OPENAPI_NAME_BYTES];
+
+        char changes_name[OPENAPI_NAME_BYTES + 8];
+        json_t *schema = openapi_entity_schema(db, entities[i], columns), *changes = json_deep_copy(schema);
+
+        /* A PATCH body: the same fields, none of them required. */
+        openapi_schema_name(entities[i], schema_name);
+        snprintf(changes_name, sizeof(changes_name), "%sChanges", schema_name);
+        json_object_del(changes, "required");
+        json_object_set_new(schemas, schema_name, schema);
+        json_object_set_new(schemas, changes_name, changes);
+    }
+    for (size_t r = 0; r < nroutes; r++) {
+        const struct route *route = &routes[r];
+        char path[256];
+
+        if (strstr(route->pattern, ":collection")) {
+            for (size_t i = 0; entities[i]; i++) {
+                openapi_path(route->pattern, entities[i]->collection, path, sizeof(path));
+                json_object_set_new(openapi_path_item(paths, path), openapi_method_names[route->method],
+                                    openapi_entity_operation(db, route, entities[i]));
+            }
+        } else {
+            openapi_path(route->pattern, "", path, sizeof(path));
+            json_object_set_new(openapi_path_item(paths, path), openapi_method_names[route->method],
+                                openapi_route_operation(route));
+        }
+    }
+    doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:[{s:[]}, {s:[]}],"
+                    " s:o, s:{s:o, s:{s:{s:s, s:o}}, s:{s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s}}}}",
+        "openapi", "3.0.3",
+        "info", "title", "Partnerships API", "version", "1",
+            "description", "The HTTP API of Partnerships, a self-hosted partner relationship manager. "
+                           "State-changing requests made with the session cookie carry X-CSRF-Token.",
+        "servers", "url", ROUTER_PREFIX,
+        "security", "session", "bearer",
+        "paths", paths,
+        "components", "schemas", schemas,
+            "responses", "Error", "description", "an error (API.md \"Errors\")",
+                "content", openapi_json_content(openapi_ref("Error")),
+            "securitySchemes", "session", "type", "apiKey", "in", "cookie", "name", "partnerships_session",
+                "bearer", "type", "http", "scheme", "bearer", "description", "an API token from POST /me/tokens");
+    paths = schemas = NULL;
+out:
+    if (res)
+        db_clear(res);
+    json_decref(paths);
+    json_decref(schemas);
+    json_decref(columns);
+    return doc;
+}
+
+/* GET /openapi.json: 200 the document; 503 without the database. */
+int openapi_get(struct request_ctx *ctx)
+{
+    json_t *doc = openapi_document(ctx->db);
+
+    if (!doc) {
+        http_error(ctx->resp, 503, "the database is unavailable; try again");
+        return 0;
+    }
+    if (http_response_json_value(ctx->resp, 200, doc))
+        http_error(ctx->resp, 500, "out of memory");
+    json_decref(doc);
+    return 0;
+}
