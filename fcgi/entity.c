@@ -140,6 +140,8 @@ int entity_init(void)
         struct entity *e = entities[i];
         const char *c = e->collection;
 
+        if (e->view)
+            continue;   /* list only: no record routes */
         e->stmt_get = entity_register("%s_get", c, entity_strdup_printf(
             "select t.version, %s(t)::text from public.%s t where t.id = $1",
             e->json_function, e->table));
@@ -299,6 +301,29 @@ static enum entity_value_error entity_value(const struct db *db, const struct en
         json_array_foreach(value, i, item)
             if (!json_is_string(item)) {
                 *message = strdup("must be a list of strings");
+                return VALUE_WRONG_TYPE;
+            }
+        *out = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+        return VALUE_OK;
+    }
+    case FIELD_NUMBER:
+        if (!json_is_number(value)) {
+            *message = strdup("must be a number");
+            return VALUE_WRONG_TYPE;
+        }
+        *out = entity_strdup_printf("%.17g", json_number_value(value));
+        return VALUE_OK;
+    case FIELD_OBJECTS: {
+        size_t i;
+        json_t *item;
+
+        if (!json_is_array(value)) {
+            *message = strdup("must be a list of objects");
+            return VALUE_WRONG_TYPE;
+        }
+        json_array_foreach(value, i, item)
+            if (!json_is_object(item)) {
+                *message = strdup("must be a list of objects");
                 return VALUE_WRONG_TYPE;
             }
         *out = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
@@ -649,21 +674,6 @@ static bool entity_reserved_param(const char *name)
     return false;
 }
 
-/* A whole number in [min, max], or -1. */
-static long long entity_bounded(const char *s, long long min, long long max)
-{
-    char *end;
-    long long v;
-
-    if (!s || !isdigit((unsigned char)s[0]))
-        return -1;
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    if (errno || *end || v < min || v > max)
-        return -1;
-    return v;
-}
-
 /* Adds "t.col = any($n::type[])" for a comma list of values of field. */
 static void entity_filter(struct request_ctx *ctx, struct entity_sql *where, const struct entity_field *field,
                           const char *list, json_t *bad, json_t *invalid)
@@ -683,8 +693,8 @@ static void entity_filter(struct request_ctx *ctx, struct entity_sql *where, con
 
         if (field->type == FIELD_BOOL && (strcmp(item, "true") == 0 || strcmp(item, "false") == 0))
             as_json = json_boolean(strcmp(item, "true") == 0);
-        else if (field->type == FIELD_INT && entity_bounded(item, 0, 2147483647LL) >= 0)
-            as_json = json_integer(entity_bounded(item, 0, 2147483647LL));
+        else if (field->type == FIELD_INT && input_whole_number(item, 0, 2147483647LL) >= 0)
+            as_json = json_integer(input_whole_number(item, 0, 2147483647LL));
         else
             as_json = json_string(item);
         verdict = entity_value(ctx->db, field, as_json, &value, &message);
@@ -741,10 +751,43 @@ static void entity_sort(const struct entity *e, const char *spec, struct entity_
     free(copy);
 }
 
-/* GET /C's parameters, checked and turned into SQL before the database is
- * touched: 400 for an unknown parameter or sort key, a bad limit/offset;
- * 422 for a filter value outside its enumeration or form. */
-int entity_check_list(struct request_ctx *ctx)
+/* What a list query returns: the page of API.md, or a board's columns. */
+enum entity_shape { SHAPE_LIST, SHAPE_BOARD };
+
+/* The SELECT around the conditions for a shape (where and order are in
+ * terms of the row alias t; $1 is the limit, $2 the offset). */
+static void entity_shape_sql(const struct entity *e, enum entity_shape shape, struct entity_sql *sql,
+                             const char *where, const char *order)
+{
+    const struct entity_field *status = entity_field_find(e, "status");
+
+    if (shape == SHAPE_BOARD) {
+        /* Every column of the pipeline, in the enum's order, even when empty. */
+        sql_append(sql,
+                   "select json_build_object('columns', json_agg(json_build_object("
+                   " 'status', s.status, 'count', c.n, 'revenue', c.revenue, 'items', i.items) order by s.ord))::text"
+                   " from unnest(enum_range(null::public.%s)) with ordinality s(status, ord)"
+                   " cross join lateral (select count(*) as n, coalesce(sum(t.%s), 0) as revenue"
+                   "  from public.%s t where %s and t.status = s.status) c"
+                   " cross join lateral (select coalesce(json_agg(%s(x.r)), '[]'::json) as items"
+                   "  from (select t as r from public.%s t where %s and t.status = s.status"
+                   "   order by %s%st.id limit $1 offset $2) x) i",
+                   status->enum_type, e->board_revenue, e->table, where, e->json_function, e->table, where,
+                   order, *order ? ", " : "");
+        return;
+    }
+    sql_append(sql,
+               "select json_build_object('items', coalesce(json_agg(%s(s.r)), '[]'::json),"
+               " 'total', (select count(*) from public.%s t where %s),"
+               " 'limit', $1::integer, 'offset', $2::integer)::text"
+               " from (select t as r from public.%s t where %s order by %s%st.id limit $1 offset $2) s",
+               e->json_function, e->table, where, e->table, where, order, *order ? ", " : "");
+}
+
+/* GET /C's parameters (and a board's), checked and turned into SQL before
+ * the database is touched: 400 for an unknown parameter or sort key, a bad
+ * limit/offset; 422 for a filter value outside its enumeration or form. */
+static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
 {
     const struct entity *e = ctx->entity;
     const struct http_request *req = ctx->req;
@@ -766,9 +809,9 @@ int entity_check_list(struct request_ctx *ctx)
     sql_param(&where, NULL);
 
     if ((value = http_param(req, "limit")) &&
-        (limit = entity_bounded(value, 1, ENTITY_LIST_MAX_LIMIT)) < 0)
+        (limit = input_whole_number(value, 1, ENTITY_LIST_MAX_LIMIT)) < 0)
         json_object_set_new(bad, "limit", json_string("must be a whole number from 1 to 500"));
-    if ((value = http_param(req, "offset")) && (offset = entity_bounded(value, 0, 2147483647LL)) < 0)
+    if ((value = http_param(req, "offset")) && (offset = input_whole_number(value, 0, 2147483647LL)) < 0)
         json_object_set_new(bad, "offset", json_string("must be a whole number, 0 or more"));
     if ((value = http_param(req, "deleted"))) {
         if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0)
@@ -845,12 +888,7 @@ int entity_check_list(struct request_ctx *ctx)
 
     where.values[0] = entity_strdup_printf("%lld", limit);
     where.values[1] = entity_strdup_printf("%lld", offset);
-    sql_append(&in->sql,
-               "select json_build_object('items', coalesce(json_agg(%s(s.r)), '[]'::json),"
-               " 'total', (select count(*) from public.%s t where %s),"
-               " 'limit', $1::integer, 'offset', $2::integer)::text"
-               " from (select t as r from public.%s t where %s order by %s%st.id limit $1 offset $2) s",
-               e->json_function, e->table, where.text, e->table, where.text, order.text, order.len ? ", " : "");
+    entity_shape_sql(e, shape, &in->sql, where.text, order.text);
     memcpy(in->sql.values, where.values, sizeof(where.values));
     in->sql.nvalues = where.nvalues;
     where.nvalues = 0;
@@ -864,6 +902,27 @@ out:
     json_decref(bad);
     json_decref(invalid);
     return rc;
+}
+
+int entity_check_list(struct request_ctx *ctx)
+{
+    return entity_check_query(ctx, SHAPE_LIST);
+}
+
+/* GET /boards/C: only for entities with a board (404 otherwise). */
+int entity_check_board(struct request_ctx *ctx)
+{
+    if (!ctx->entity->board_revenue || !entity_field_find(ctx->entity, "status")) {
+        http_error(ctx->resp, 404, "no such route");
+        return -1;
+    }
+    return entity_check_query(ctx, SHAPE_BOARD);
+}
+
+/* GET /boards/C: 200 {"columns":[{"status","count","revenue","items"}]}. */
+int entity_board(struct request_ctx *ctx)
+{
+    return entity_list(ctx);
 }
 
 /* GET /C: 200 {"items","total","limit","offset"}. */

@@ -17,12 +17,14 @@ enum field_type {
     FIELD_TEXT,        /* JSON string, trimmed; "" is null */
     FIELD_ENUM,        /* JSON string among the labels of enum_type */
     FIELD_INT,         /* JSON integer */
-    FIELD_MONEY,       /* JSON number, at most 2 decimals */
+    FIELD_MONEY,       /* JSON number, at most 2 decimals, not negative */
+    FIELD_NUMBER,      /* JSON number (derived ratios: read-only) */
     FIELD_BOOL,        /* JSON true/false */
     FIELD_DATE,        /* "YYYY-MM-DD" */
     FIELD_TIMESTAMP,   /* RFC 3339 */
     FIELD_REF,         /* the id of another record */
     FIELD_STRINGS,     /* JSON array of strings (a jsonb column) */
+    FIELD_OBJECTS,     /* JSON array of objects (a jsonb column; the database checks their shape) */
     FIELD_JSON         /* JSON object (a jsonb column) */
 };
 
@@ -41,6 +43,13 @@ struct entity_field {
     unsigned flags;
 };
 
+/* The fields every record has after its own (DOMAIN.md): kept by the server. */
+#define ENTITY_RECORD_FIELDS                                  \
+    {"createdAt", FIELD_TIMESTAMP, NULL, FIELD_SORT},         \
+    {"updatedAt", FIELD_TIMESTAMP, NULL, FIELD_SORT},         \
+    {"version", FIELD_INT, NULL, 0},                          \
+    {"deletedAt", FIELD_TIMESTAMP, NULL, FIELD_SORT}
+
 /* A list parameter beyond the field filters: sql is a condition on the row
  * alias t with one "%d" for its parameter number, or none when takes_value
  * is false (then the only accepted value is `value`). */
@@ -58,6 +67,8 @@ struct entity {
     const char *json_function;       /* renders a row: fn(t) returns json */
     const char *default_sort;        /* e.g. "company" or "-customerRequestCount" */
     bool searchable;                 /* the table has search_text */
+    bool view;                       /* list only (GET /C), e.g. the performance view */
+    const char *board_revenue;       /* the column summed per board column; NULL: no board */
     const struct entity_field *fields;
     size_t nfields;
     const struct entity_param *params;
@@ -91,5 +102,7 @@ int entity_patch(struct request_ctx *ctx);
 int entity_delete(struct request_ctx *ctx);
 int entity_restore(struct request_ctx *ctx);
 int entity_history(struct request_ctx *ctx);
+int entity_check_board(struct request_ctx *ctx);
+int entity_board(struct request_ctx *ctx);
 
 #endif

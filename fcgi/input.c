@@ -2,8 +2,10 @@
 #include "input.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int input_depth(const json_t *value)
@@ -163,4 +165,18 @@ int input_money_text(const json_t *value, char out[INPUT_MONEY_TEXT_BYTES])
         return -1;
     snprintf(out, INPUT_MONEY_TEXT_BYTES, "%.2f", nearbyint(cents) / 100.0);
     return 0;
+}
+
+long long input_whole_number(const char *s, long long min, long long max)
+{
+    char *end;
+    long long v;
+
+    if (!s || !isdigit((unsigned char)s[0]))
+        return -1;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return -1;
+    return v;
 }

@@ -22,6 +22,10 @@ json_t *input_json_object(const char *body, size_t len, const char **message);
 /* YYYY-MM-DD naming a real calendar day. */
 bool input_date_valid(const char *s);
 
+/* A query parameter that must be a whole number in [min, max] (decimal
+ * digits only): the number, or -1. */
+long long input_whole_number(const char *s, long long min, long long max);
+
 /* RFC 3339 section 5.6 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM). */
 bool input_timestamp_valid(const char *s);
 

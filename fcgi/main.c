@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "config.h"
 #include "entity.h"
+#include "figures.h"
 #include "server.h"
 #include "users.h"
 
@@ -47,7 +48,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "user") == 0)
         return cli_user(argc - 2, argv + 2);
     if (strcmp(argv[1], "serve") == 0) {
-        if (auth_init() || users_init() || entity_init()) {
+        if (auth_init() || users_init() || entity_init() || figures_init()) {
             fprintf(stderr, "partnerships: initialisation failed\n");
             return 1;
         }

@@ -70,6 +70,13 @@ static json_t *openapi_field_schema(const struct db *db, const struct entity_fie
         json_object_set_new(schema, "minimum", json_integer(0));
         json_object_set_new(schema, "multipleOf", json_real(0.01));
         break;
+    case FIELD_NUMBER:
+        json_object_set_new(schema, "type", json_string("number"));
+        break;
+    case FIELD_OBJECTS:
+        json_object_set_new(schema, "type", json_string("array"));
+        json_object_set_new(schema, "items", json_pack("{s:s}", "type", "object"));
+        break;
     case FIELD_BOOL:
         json_object_set_new(schema, "type", json_string("boolean"));
         break;
@@ -232,6 +239,9 @@ static void openapi_path(const char *pattern, const char *collection, char *out,
         if (strncmp(s, ":collection", 11) == 0) {
             piece = collection;
             skip = 11;
+        } else if (strncmp(s, ":view", 5) == 0) {
+            piece = collection;
+            skip = 5;
         } else if (strncmp(s, ":id", 3) == 0) {
             piece = "{id}";
             skip = 3;
@@ -279,9 +289,17 @@ static json_t *openapi_entity_operation(const struct db *db, const struct route 
 
         json_array_extend(params, list_params);
         json_decref(list_params);
-        ok_schema = json_pack("{s:s, s:{s:{s:s, s:o}, s:{s:s}, s:{s:s}, s:{s:s}}}", "type", "object",
-                              "properties", "items", "type", "array", "items", openapi_ref(schema_name),
-                              "total", "type", "integer", "limit", "type", "integer", "offset", "type", "integer");
+        if (strncmp(route->pattern, "/boards/", 8) == 0)
+            ok_schema = json_pack("{s:s, s:{s:{s:s, s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:o}}}}}}",
+                                  "type", "object", "properties", "columns", "type", "array", "items",
+                                  "type", "object", "properties", "status", "type", "string",
+                                  "count", "type", "integer", "revenue", "type", "number",
+                                  "items", "type", "array", "items", openapi_ref(schema_name));
+        else
+            ok_schema = json_pack("{s:s, s:{s:{s:s, s:o}, s:{s:s}, s:{s:s}, s:{s:s}}}", "type", "object",
+                                  "properties", "items", "type", "array", "items", openapi_ref(schema_name),
+                                  "total", "type", "integer", "limit", "type", "integer", "offset", "type",
+                                  "integer");
     } else if (strstr(route->pattern, "/history")) {
         ok_schema = openapi_ref("History");
     } else if (route->method == HTTP_DELETE) {
@@ -326,6 +344,15 @@ static json_t *openapi_route_operation(const struct route *route)
     if (strstr(route->pattern, ":id"))
         json_array_append_new(params, openapi_parameter("id", "path", json_pack("{s:s}", "type", "string"),
                                                         "the record's id"));
+    {
+        size_t i;
+        json_t *name;
+
+        /* "parameters": the names of whole-number query parameters. */
+        json_array_foreach(json_object_get(doc, "parameters"), i, name)
+            json_array_append_new(params, openapi_parameter(json_string_value(name), "query",
+                json_pack("{s:s, s:i}", "type", "integer", "minimum", 0), "a whole number"));
+    }
     op = json_pack("{s:s, s:[s], s:o, s:o}", "summary", route->summary, "tags", tag ? tag : "session",
                    "parameters", params,
                    "responses", openapi_responses(route, ok ? (int)ok : 200, json_incref(response),
@@ -398,8 +425,13 @@ json_t *openapi_document(struct db *db)
         const struct route *route = &routes[r];
         char path[256];
 
-        if (strstr(route->pattern, ":collection")) {
+        if (strstr(route->pattern, ":collection") || strstr(route->pattern, ":view")) {
+            bool views = strstr(route->pattern, ":view") != NULL;
+            bool boards = strncmp(route->pattern, "/boards/", 8) == 0;
+
             for (size_t i = 0; entities[i]; i++) {
+                if (entities[i]->view != views || (boards && !entities[i]->board_revenue))
+                    continue;
                 openapi_path(route->pattern, entities[i]->collection, path, sizeof(path));
                 json_object_set_new(openapi_path_item(paths, path), openapi_method_names[route->method],
                                     openapi_entity_operation(db, route, entities[i]));

@@ -33,10 +33,7 @@ static const struct entity_field partner_fields[] = {
     {"sharedCustomers", FIELD_INT, NULL, FIELD_SORT},
     {"revenueAttributed", FIELD_MONEY, NULL, FIELD_SORT},
     {"reviewDue", FIELD_BOOL, NULL, 0},
-    {"createdAt", FIELD_TIMESTAMP, NULL, FIELD_SORT},
-    {"updatedAt", FIELD_TIMESTAMP, NULL, FIELD_SORT},
-    {"version", FIELD_INT, NULL, 0},
-    {"deletedAt", FIELD_TIMESTAMP, NULL, FIELD_SORT},
+    ENTITY_RECORD_FIELDS,
 };
 
 static const struct entity_param partner_params[] = {
@@ -54,6 +51,7 @@ struct entity partners_entity = {
     .json_function = "public.api_partner",
     .default_sort = "company",
     .searchable = true,
+    .board_revenue = "revenue_attributed",
     .fields = partner_fields,
     .nfields = sizeof(partner_fields) / sizeof(partner_fields[0]),
     .params = partner_params,

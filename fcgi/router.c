@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "db.h"
 #include "entity.h"
+#include "figures.h"
 #include "input.h"
 #include "log.h"
 #include "openapi.h"
@@ -25,6 +26,11 @@
                   "\"lastUsedAt\":{\"type\":\"string\",\"nullable\":true}}}"
 #define DOC_STRINGS(...) "{\"type\":\"object\",\"properties\":{" __VA_ARGS__ "}}"
 #define DOC_STRING(name) "\"" name "\":{\"type\":\"string\"}"
+#define DOC_TEMPLATE "{\"type\":\"object\",\"properties\":{" DOC_STRING("key") "," DOC_STRING("kind") "," \
+                     DOC_STRING("title") ",\"header\":{\"type\":\"string\",\"nullable\":true}," \
+                     "\"placeholders\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}," \
+                     "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}," \
+                     "\"body\":{\"type\":\"string\",\"nullable\":true}}}"
 
 /* Paths are below /api/v1.  ":id" matches a record id, ":collection" the
  * name of an entity (entity.c serves those).  First match wins. */
@@ -61,6 +67,31 @@ static const struct route routes[] = {
      "{\"tag\":\"users\",\"body\":{\"type\":\"object\",\"properties\":{" DOC_STRING("name")
      ",\"role\":{\"type\":\"string\",\"enum\":[\"admin\",\"member\"]},\"disabled\":{\"type\":\"boolean\"}}},"
      "\"response\":" DOC_USER "}"},
+    {HTTP_GET, "/templates", NULL, templates_list, NULL, 0, "The built-in templates, in the playbook's order",
+     "{\"tag\":\"templates\",\"response\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\","
+     "\"items\":" DOC_TEMPLATE "}}}}"},
+    {HTTP_GET, "/templates/:id", NULL, templates_get, NULL, 0, "One template by its key",
+     "{\"tag\":\"templates\",\"response\":" DOC_TEMPLATE "}"},
+    {HTTP_GET, "/overview", NULL, overview_get, NULL, 0,
+     "The overview callout: active partners, revenue attributed, intros made, reviews due",
+     "{\"tag\":\"figures\",\"response\":{\"type\":\"object\",\"properties\":{"
+     "\"activePartners\":{\"type\":\"integer\"},\"revenueAttributed\":{\"type\":\"number\"},"
+     "\"introsMade\":{\"type\":\"integer\"},\"reviewsDue\":{\"type\":\"integer\"},"
+     "\"partners\":{\"type\":\"integer\"},"
+     "\"partnersByStatus\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"integer\"}}}}}"},
+    {HTTP_GET, "/oplog", oplog_check, oplog_list, free, ROUTE_QUERY,
+     "The oplog rows this user may see after since, oldest first (for audit and sync)",
+     "{\"tag\":\"figures\",\"parameters\":[\"since\",\"limit\"],\"response\":{\"type\":\"object\",\"properties\":{"
+     "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"next\":{\"type\":\"integer\"}}}}"},
+    {HTTP_GET, "/referrals/:id/intro", NULL, referral_intro, NULL, 0,
+     "The intro request text of a referral, filled from it and its partner",
+     "{\"tag\":\"referrals\",\"response\":{\"type\":\"object\",\"properties\":{"
+     "\"text\":{\"type\":\"string\"},\"to\":{\"type\":\"object\"},\"leadOptIn\":{\"type\":\"boolean\"},"
+     "\"partnerOptIn\":{\"type\":\"boolean\"}}}}"},
+    {HTTP_GET, "/boards/:collection", entity_check_board, entity_board, entity_free_input, ROUTE_QUERY,
+     "The %s kanban: every status column in pipeline order, with count, revenue and the first cards", NULL},
+    {HTTP_GET, "/:view", entity_check_list, entity_list, entity_free_input, ROUTE_QUERY,
+     "The %s table: filters, search, sort, paging", NULL},
     {HTTP_GET, "/:collection", entity_check_list, entity_list, entity_free_input, ROUTE_QUERY,
      "List %s: filters, search, sort, paging, or the trash", NULL},
     {HTTP_POST, "/:collection", entity_check_write, entity_create, entity_free_input, ROUTE_JSON,
@@ -119,14 +150,16 @@ static bool router_path_matches(const char *pattern, const char *path, struct re
                 return false;
             memcpy(ctx->ids[nids], path, path_len);
             ctx->ids[nids++][path_len] = '\0';
-        } else if (pattern_len == 11 && strncmp(pattern, ":collection", 11) == 0) {
+        } else if ((pattern_len == 11 && strncmp(pattern, ":collection", 11) == 0) ||
+                   (pattern_len == 5 && strncmp(pattern, ":view", 5) == 0)) {
             char name[API_ID_MAX + 1];
 
             if (path_len > API_ID_MAX)
                 return false;
             memcpy(name, path, path_len);
             name[path_len] = '\0';
-            if (!(entity = entity_find(name)))
+            /* ":collection" is a collection, ":view" a list-only view. */
+            if (!(entity = entity_find(name)) || entity->view != (pattern_len == 5))
                 return false;
         } else if (pattern_len != path_len || strncmp(pattern, path, path_len) != 0) {
             return false;

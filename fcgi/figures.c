@@ -1,0 +1,177 @@
+/* figures.c: the read-only routes that are not collections: templates,
+ * the overview callout, the intro request text of a referral, and the
+ * oplog feed.  Each is one prepared statement that builds its JSON in
+ * PostgreSQL, under the acting user's row-level security. */
+#include "figures.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "input.h"
+
+enum figures_statement {
+    FIGURES_TEMPLATES, FIGURES_TEMPLATE, FIGURES_OVERVIEW, FIGURES_INTRO, FIGURES_OPLOG, FIGURES__MAX
+};
+
+enum { OPLOG_DEFAULT_LIMIT = 100, OPLOG_MAX_LIMIT = 1000 };
+
+static const struct {
+    const char *name;
+    const char *sql;
+} figures_sql[FIGURES__MAX] = {
+    [FIGURES_TEMPLATES] = {"templates_list",
+        "select json_build_object('items', coalesce(json_agg(public.api_template(t) order by t.position),"
+        " '[]'::json))::text from public.templates t"},
+    [FIGURES_TEMPLATE] = {"templates_get", "select public.api_template(t)::text from public.templates t where t.key = $1"},
+    /* DOMAIN.md "Figures": active = active or expanding; intros made =
+     * outbound referrals; all over the partners this user can see. */
+    [FIGURES_OVERVIEW] = {"overview",
+        "select json_build_object("
+        " 'activePartners', count(*) filter (where p.status in ('active', 'expanding')),"
+        " 'revenueAttributed', coalesce(sum(p.revenue_attributed), 0),"
+        " 'introsMade', (select count(*) from public.referrals r where r.direction = 'outbound' and r.deleted_at is null),"
+        " 'reviewsDue', count(*) filter (where p.next_review <= current_date),"
+        " 'partners', count(*),"
+        " 'partnersByStatus', (select json_object_agg(s.status, (select count(*) from public.partners q"
+        "    where q.status = s.status and q.deleted_at is null) order by s.ord)"
+        "    from unnest(enum_range(null::public.partner_status)) with ordinality s(status, ord)))::text"
+        " from public.partners p where p.deleted_at is null"},
+    /* The seed's intro request, filled from the referral and its partner;
+     * a placeholder without a value stays for the user to fill. */
+    [FIGURES_INTRO] = {"referral_intro",
+        "select json_build_object('referralId', r.id, 'partnerId', p.id,"
+        " 'to', json_build_object('name', p.contact_name, 'email', p.contact_email),"
+        " 'leadOptIn', r.lead_opt_in, 'partnerOptIn', r.partner_opt_in,"
+        " 'text', replace(replace(replace(replace(t.body,"
+        "   '[Partner Contact]', p.contact_name), '[Lead Name]', r.lead_name),"
+        "   '[Lead Company]', coalesce(r.lead_company, '[Lead Company]')),"
+        "   '[context on the lead]', coalesce(r.notes, '[context on the lead]')))::text"
+        " from public.referrals r join public.partners p on p.id = r.partner_id"
+        " cross join public.templates t"
+        " where r.id = $1 and r.deleted_at is null and t.key = 'intro_request'"},
+    [FIGURES_OPLOG] = {"oplog_feed",
+        "select json_build_object('items', coalesce(json_agg(json_build_object("
+        "  'seq', o.seq, 'at', o.at,"
+        "  'actor', case when u.id is not null then json_build_object('id', u.id, 'name', u.name) end,"
+        "  'entity', o.entity, 'recordId', o.record_id, 'partnerId', o.partner_id, 'op', o.op,"
+        "  'changes', o.changes) order by o.seq), '[]'::json),"
+        " 'next', coalesce(max(o.seq), $1))::text"
+        " from (select * from public.oplog where seq > $1 order by seq limit $2) o"
+        " left join public.users u on u.id = o.actor_user_id"},
+};
+
+static int figures_statements[FIGURES__MAX];
+
+int figures_init(void)
+{
+    for (int i = 0; i < FIGURES__MAX; i++)
+        if ((figures_statements[i] = db_statement_register(figures_sql[i].name, figures_sql[i].sql)) < 0)
+            return -1;
+    return 0;
+}
+
+/* Runs a statement whose one row, one column is the JSON answer: 200 with
+ * it, 404 when there is no row (or null), 503 or the mapped error. */
+static int figures_answer(struct request_ctx *ctx, enum figures_statement statement, int n, const char *const *values)
+{
+    struct pg_result *res = db_run(ctx->db, figures_statements[statement], n, values);
+
+    if (!res) {
+        http_error(ctx->resp, 503, "the database is unavailable; try again");
+        return -1;
+    }
+    if (!db_ok(res)) {
+        api_db_error(ctx, res, NULL);
+        db_clear(res);
+        return -1;
+    }
+    if (db_rows(res) == 0 || !db_value(res, 0, 0))
+        http_error(ctx->resp, 404, "no such record");
+    else
+        http_response_json(ctx->resp, 200, db_value(res, 0, 0), db_length(res, 0, 0));
+    db_clear(res);
+    return 0;
+}
+
+/* GET /templates: 200 {"items":[template]}, in the playbook's order. */
+int templates_list(struct request_ctx *ctx)
+{
+    return figures_answer(ctx, FIGURES_TEMPLATES, 0, NULL);
+}
+
+/* GET /templates/{key}: 200 the template; 404. */
+int templates_get(struct request_ctx *ctx)
+{
+    const char *values[] = {ctx->ids[0]};
+
+    return figures_answer(ctx, FIGURES_TEMPLATE, 1, values);
+}
+
+/* GET /overview: 200 {"activePartners","revenueAttributed","introsMade",
+ * "reviewsDue","partners","partnersByStatus"} over the visible partners. */
+int overview_get(struct request_ctx *ctx)
+{
+    return figures_answer(ctx, FIGURES_OVERVIEW, 0, NULL);
+}
+
+/* GET /referrals/{id}/intro: 200 {"text", "to", ...}; 404. */
+int referral_intro(struct request_ctx *ctx)
+{
+    const char *values[] = {ctx->ids[0]};
+
+    return figures_answer(ctx, FIGURES_INTRO, 1, values);
+}
+
+/* The feed's parameters: since (a sequence number, default 0) and limit. */
+struct oplog_input {
+    char since[24];
+    char limit[24];
+};
+
+/* GET /oplog?since=SEQ&limit=N: 400 for another parameter or a bad value. */
+int oplog_check(struct request_ctx *ctx)
+{
+    struct oplog_input *in = calloc(1, sizeof(*in));
+    long long since = 0, limit = OPLOG_DEFAULT_LIMIT;
+    const char *value;
+
+    if (!in) {
+        http_error(ctx->resp, 500, "out of memory");
+        return -1;
+    }
+    ctx->input = in;
+    for (size_t i = 0; i < ctx->req->nparams; i++) {
+        const char *name = ctx->req->params[i].name;
+
+        if (strcmp(name, "since") != 0 && strcmp(name, "limit") != 0) {
+            http_error_fields(ctx->resp, 400, "unknown parameter",
+                              json_pack("{s:s}", name, "is not a parameter of this route"));
+            return -1;
+        }
+    }
+    if ((value = http_param(ctx->req, "since")) && (since = input_whole_number(value, 0, 9223372036854775806LL)) < 0) {
+        http_error_fields(ctx->resp, 400, "bad parameter", json_pack("{s:s}", "since", "must be a sequence number"));
+        return -1;
+    }
+    if ((value = http_param(ctx->req, "limit")) && (limit = input_whole_number(value, 1, OPLOG_MAX_LIMIT)) < 0) {
+        http_error_fields(ctx->resp, 400, "bad parameter",
+                          json_pack("{s:s}", "limit", "must be a whole number from 1 to 1000"));
+        return -1;
+    }
+    snprintf(in->since, sizeof(in->since), "%lld", since);
+    snprintf(in->limit, sizeof(in->limit), "%lld", limit);
+    return 0;
+}
+
+/* GET /oplog: 200 {"items":[{seq, at, actor, entity, recordId, partnerId,
+ * op, changes}], "next": SEQ}: the rows this user may see, oldest first;
+ * "next" is the since of the following page. */
+int oplog_list(struct request_ctx *ctx)
+{
+    const struct oplog_input *in = ctx->input;
+    const char *values[] = {in->since, in->limit};
+
+    return figures_answer(ctx, FIGURES_OPLOG, 2, values);
+}
