@@ -11,14 +11,7 @@ insert into public.partners (id, company, contact_name, contact_email, type, own
   ('alicepartner000000001', 'Alice Co', 'A', 'a@alice.test', 'referral', 'alice'),
   ('bobpartner00000000001', 'Bob Co', 'B', 'b@bob.test', 'integration', 'bob');
 
--- Rows a statement changed (a data-modifying WITH cannot sit in a subquery).
-create function pg_temp.rows_changed(statement text) returns integer language plpgsql as $$
-declare n integer;
-begin
-  execute statement;
-  get diagnostics n = row_count;
-  return n;
-end $$;
+\ir lib/helpers.psql
 
 set local role partnerships_app;
 select plan(25);

@@ -48,6 +48,22 @@ static void test_match(void)
     CHECK(r && (r->flags & ROUTE_PUBLIC), "route: sign-in needs no credentials");
     r = match("/health", HTTP_GET, &ctx, &status, allow);
     CHECK(r && (r->flags & ROUTE_PUBLIC), "route: health needs no credentials");
+    r = match("/integration-ideas/abc", HTTP_DELETE, &ctx, &status, allow);
+    CHECK(r && r->handler == entity_delete && strcmp(ctx.entity->table, "integration_ideas") == 0,
+          "route: a collection name with a dash maps to its table");
+    r = match("/performance", HTTP_GET, &ctx, &status, allow);
+    CHECK(r && r->handler == entity_list && ctx.entity && ctx.entity->view, "route: a view is listed");
+    r = match("/performance", HTTP_POST, &ctx, &status, allow);
+    CHECK(!r && status == 405 && strcmp(allow, "GET") == 0, "route: a view takes no writes (405, Allow: GET)");
+    r = match("/performance/abc", HTTP_GET, &ctx, &status, allow);
+    CHECK(!r && status == 404, "route: a view has no records");
+    r = match("/boards/campaigns", HTTP_GET, &ctx, &status, allow);
+    CHECK(r && r->handler == entity_board && strcmp(ctx.entity->collection, "campaigns") == 0,
+          "route: the campaigns board");
+    r = match("/boards/performance", HTTP_GET, &ctx, &status, allow);
+    CHECK(!r && status == 404, "route: no board of a view");
+    r = match("/referrals/abc/intro", HTTP_GET, &ctx, &status, allow);
+    CHECK(r && strcmp(ctx.ids[0], "abc") == 0 && !ctx.entity, "route: the intro text of a referral");
 }
 
 /* Runs entity_check_list on a query string; returns the status it answered
