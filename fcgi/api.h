@@ -51,6 +51,7 @@ enum route_flags {
     ROUTE_JSON = 1 << 1,        /* takes a JSON object body */
     ROUTE_ADMIN = 1 << 2,       /* admins only (403 for members) */
     ROUTE_QUERY = 1 << 3,       /* takes query parameters (its check validates them) */
+    ROUTE_CSV = 1 << 4,         /* takes a text/csv body (its check parses it) */
 };
 
 typedef int (*route_fn)(struct request_ctx *ctx);

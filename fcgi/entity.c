@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "csv.h"
 #include "db.h"
 #include "input.h"
 #include "log.h"
@@ -22,6 +24,7 @@ enum {
     ENTITY_MAX_SORT_KEYS = 4,
     ENTITY_LIST_DEFAULT_LIMIT = 50,
     ENTITY_LIST_MAX_LIMIT = 500,
+    ENTITY_CSV_MAX_ROWS = 100000,
     ENTITY_COLUMN_BYTES = 64
 };
 
@@ -392,19 +395,96 @@ static int entity_answer_errors(struct request_ctx *ctx, json_t *bad, json_t *in
 
 /* ---- create and patch --------------------------------------------------- */
 
-/* Checks a create or patch body against the field table and builds
- * the column list and parameters:
- *   POST:  insert into T as t (c1, c2) values ($1, $2) returning ...
- *   PATCH: update T t set c1 = $3, c2 = $4 where ... (ids are $1, $2) */
-int entity_check_write(struct request_ctx *ctx)
+/* How a body becomes a write. */
+enum entity_write_mode {
+    WRITE_CREATE,   /* insert into T as t (c1, c2) values ($1, $2) returning ... */
+    WRITE_PATCH,    /* update T t set c1 = $3, c2 = $4 where ... (ids are $1, $2) */
+    WRITE_IMPORT    /* a create from a CSV row: read-only columns are skipped,
+                       partnerId may name a partner's company */
+};
+
+/* partnerId in an import: an id or a company name. */
+static const struct entity_field entity_partner_name = {"partnerId", FIELD_TEXT, NULL, FIELD_WRITE};
+
+/* Checks body against the field table and builds its write into sql (whose
+ * parameters may already hold the PATCH ids).  Shape and type errors go to
+ * bad, value errors to invalid; nothing is built when there are any. */
+static void entity_build_write(struct request_ctx *ctx, const json_t *body, enum entity_write_mode mode,
+                               struct entity_sql *sql, json_t *bad, json_t *invalid)
 {
     const struct entity *e = ctx->entity;
-    struct entity_input *in = calloc(1, sizeof(*in));
-    json_t *bad = json_object(), *invalid = json_object();
     const char *key;
     json_t *value;
-    char columns[ENTITY_SQL_BYTES] = "";
-    size_t columns_len = 0;
+    char columns[ENTITY_SQL_BYTES] = "", values[ENTITY_SQL_BYTES] = "";
+    size_t columns_len = 0, values_len = 0;
+
+    json_object_foreach((json_t *)body, key, value) {
+        const struct entity_field *field = entity_field_find(e, key);
+        char column[ENTITY_COLUMN_BYTES];
+        char *text, *message;
+        enum entity_value_error verdict;
+        bool by_name;
+        int n, w;
+
+        if (!field) {
+            entity_field_error(bad, key, strdup("is not a field of this record"));
+            continue;
+        }
+        if (!(field->flags & FIELD_WRITE)) {
+            if (mode != WRITE_IMPORT)   /* an export imports back: its derived columns are skipped */
+                entity_field_error(bad, key, strdup("is read-only"));
+            continue;
+        }
+        /* An import may name the partner by its company: partner_ref()
+         * resolves it in the database, under row-level security. */
+        by_name = mode == WRITE_IMPORT && strcmp(field->name, "partnerId") == 0;
+        verdict = entity_value(ctx->db, by_name ? &entity_partner_name : field, value, &text, &message);
+        if (verdict != VALUE_OK) {
+            entity_field_error(verdict == VALUE_WRONG_TYPE ? bad : invalid, key, message);
+            continue;
+        }
+        n = sql_param(sql, text);
+        entity_column(field, column);
+        if (mode == WRITE_PATCH) {
+            w = snprintf(columns + columns_len, sizeof(columns) - columns_len, "%s%s = $%d",
+                         columns_len ? ", " : "", column, n);
+        } else {
+            w = snprintf(columns + columns_len, sizeof(columns) - columns_len, "%s%s", columns_len ? ", " : "",
+                         column);
+            n = snprintf(values + values_len, sizeof(values) - values_len, by_name ? "%spublic.partner_ref($%d)"
+                                                                                   : "%s$%d",
+                         values_len ? ", " : "", n);
+            if (n > 0 && (size_t)n < sizeof(values) - values_len)
+                values_len += (size_t)n;
+            else
+                sql->overflow = true;
+        }
+        if (w > 0 && (size_t)w < sizeof(columns) - columns_len)
+            columns_len += (size_t)w;
+        else
+            sql->overflow = true;
+    }
+    if (json_object_size(bad) || json_object_size(invalid))
+        return;
+    if (mode == WRITE_PATCH) {
+        if (columns_len)   /* else nothing to change: the handler answers with the record */
+            sql_append(sql, "update public.%s t set %s"
+                       " where t.id = $1 and t.deleted_at is null and ($2::integer is null or t.version = $2)"
+                       " returning t.version, %s(t)::text", e->table, columns, e->json_function);
+    } else if (columns_len == 0) {
+        sql_append(sql, "insert into public.%s as t default values returning t.id, t.version, %s(t)::text",
+                   e->table, e->json_function);
+    } else {
+        sql_append(sql, "insert into public.%s as t (%s) values (%s) returning t.id, t.version, %s(t)::text",
+                   e->table, columns, values, e->json_function);
+    }
+}
+
+/* POST /C and PATCH /C/{id}: the body checked and its SQL built. */
+int entity_check_write(struct request_ctx *ctx)
+{
+    struct entity_input *in = calloc(1, sizeof(*in));
+    json_t *bad = json_object(), *invalid = json_object();
     bool patch = ctx->req->method == HTTP_PATCH;
 
     if (!in || !bad || !invalid) {
@@ -419,55 +499,9 @@ int entity_check_write(struct request_ctx *ctx)
         sql_param(&in->sql, strdup(ctx->ids[0]));
         sql_param(&in->sql, ctx->if_match >= 0 ? entity_strdup_printf("%lld", ctx->if_match) : NULL);
     }
-    json_object_foreach(ctx->body, key, value) {
-        const struct entity_field *field = entity_field_find(e, key);
-        char column[ENTITY_COLUMN_BYTES];
-        char *text, *message;
-        enum entity_value_error verdict;
-        int n;
-
-        if (!field) {
-            entity_field_error(bad, key, strdup("is not a field of this record"));
-            continue;
-        }
-        if (!(field->flags & FIELD_WRITE)) {
-            entity_field_error(bad, key, strdup("is read-only"));
-            continue;
-        }
-        verdict = entity_value(ctx->db, field, value, &text, &message);
-        if (verdict != VALUE_OK) {
-            entity_field_error(verdict == VALUE_WRONG_TYPE ? bad : invalid, key, message);
-            continue;
-        }
-        n = sql_param(&in->sql, text);
-        entity_column(field, column);
-        if (patch)
-            n = snprintf(columns + columns_len, sizeof(columns) - columns_len, "%s%s = $%d",
-                         columns_len ? ", " : "", column, n);
-        else
-            n = snprintf(columns + columns_len, sizeof(columns) - columns_len, "%s%s",
-                         columns_len ? ", " : "", column);
-        if (n > 0 && (size_t)n < sizeof(columns) - columns_len)
-            columns_len += (size_t)n;
-    }
+    entity_build_write(ctx, ctx->body, patch ? WRITE_PATCH : WRITE_CREATE, &in->sql, bad, invalid);
     if (entity_answer_errors(ctx, bad, invalid))
         return -1;
-
-    if (patch) {
-        if (columns_len == 0)
-            return 0;   /* nothing to change: the handler answers with the record */
-        sql_append(&in->sql, "update public.%s t set %s"
-                   " where t.id = $1 and t.deleted_at is null and ($2::integer is null or t.version = $2)"
-                   " returning t.version, %s(t)::text", e->table, columns, e->json_function);
-    } else if (columns_len == 0) {
-        sql_append(&in->sql, "insert into public.%s as t default values returning t.id, t.version, %s(t)::text",
-                   e->table, e->json_function);
-    } else {
-        sql_append(&in->sql, "insert into public.%s as t (%s) values (", e->table, columns);
-        for (int i = 1; i <= in->sql.nvalues; i++)
-            sql_append(&in->sql, "%s$%d", i > 1 ? ", " : "", i);
-        sql_append(&in->sql, ") returning t.id, t.version, %s(t)::text", e->json_function);
-    }
     if (in->sql.overflow) {
         http_error(ctx->resp, 400, "the request has too many fields");
         return -1;
@@ -751,15 +785,28 @@ static void entity_sort(const struct entity *e, const char *spec, struct entity_
     free(copy);
 }
 
-/* What a list query returns: the page of API.md, or a board's columns. */
-enum entity_shape { SHAPE_LIST, SHAPE_BOARD };
+/* What a list query returns: the page of API.md, a board's columns, or the
+ * rows of a CSV export. */
+enum entity_shape { SHAPE_LIST, SHAPE_BOARD, SHAPE_CSV };
 
 /* The SELECT around the conditions for a shape (where and order are in
  * terms of the row alias t; $1 is the limit, $2 the offset). */
 static void entity_shape_sql(const struct entity *e, enum entity_shape shape, struct entity_sql *sql,
-                             const char *where, const char *order)
+                             const char *where, const char *order, int fields_param)
 {
     const struct entity_field *status = entity_field_find(e, "status");
+
+    if (shape == SHAPE_CSV) {
+        /* The CSV lines without the header, each cell made by csv_cell(). */
+        sql_append(sql,
+                   "select coalesce(string_agg((select string_agg(public.csv_cell(s.j -> f.name), ',' order by f.n)"
+                   "  from json_array_elements_text($%d::json) with ordinality f(name, n)), E'\\r\\n' order by s.n), '')"
+                   " from (select %s(t) as j, row_number() over (order by %s%st.id) as n"
+                   "  from public.%s t where %s order by %s%st.id limit $1 offset $2) s",
+                   fields_param, e->json_function, order, *order ? ", " : "", e->table, where, order,
+                   *order ? ", " : "");
+        return;
+    }
 
     if (shape == SHAPE_BOARD) {
         /* Every column of the pipeline, in the enum's order, even when empty. */
@@ -789,12 +836,14 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
  * limit/offset; 422 for a filter value outside its enumeration or form. */
 static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
 {
+    int fields_param = 0;
     const struct entity *e = ctx->entity;
     const struct http_request *req = ctx->req;
     struct entity_input *in = calloc(1, sizeof(*in));
     struct entity_sql where = {0}, order = {0};
     json_t *bad = json_object(), *invalid = json_object();
-    long long limit = ENTITY_LIST_DEFAULT_LIMIT, offset = 0;
+    long long max_limit = shape == SHAPE_CSV ? ENTITY_CSV_MAX_ROWS : ENTITY_LIST_MAX_LIMIT;
+    long long limit = shape == SHAPE_CSV ? ENTITY_CSV_MAX_ROWS : ENTITY_LIST_DEFAULT_LIMIT, offset = 0;
     const char *value;
     bool deleted = false;
     int rc = -1;
@@ -809,8 +858,8 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
     sql_param(&where, NULL);
 
     if ((value = http_param(req, "limit")) &&
-        (limit = input_whole_number(value, 1, ENTITY_LIST_MAX_LIMIT)) < 0)
-        json_object_set_new(bad, "limit", json_string("must be a whole number from 1 to 500"));
+        (limit = input_whole_number(value, 1, max_limit)) < 0)
+        entity_field_error(bad, "limit", entity_strdup_printf("must be a whole number from 1 to %lld", max_limit));
     if ((value = http_param(req, "offset")) && (offset = input_whole_number(value, 0, 2147483647LL)) < 0)
         json_object_set_new(bad, "offset", json_string("must be a whole number, 0 or more"));
     if ((value = http_param(req, "deleted"))) {
@@ -888,7 +937,16 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
 
     where.values[0] = entity_strdup_printf("%lld", limit);
     where.values[1] = entity_strdup_printf("%lld", offset);
-    entity_shape_sql(e, shape, &in->sql, where.text, order.text);
+    if (shape == SHAPE_CSV) {
+        /* The columns, in the field table's order, as one parameter. */
+        json_t *names = json_array();
+
+        for (size_t i = 0; i < e->nfields; i++)
+            json_array_append_new(names, json_string(e->fields[i].name));
+        fields_param = sql_param(&where, json_dumps(names, JSON_COMPACT));
+        json_decref(names);
+    }
+    entity_shape_sql(e, shape, &in->sql, where.text, order.text, fields_param);
     memcpy(in->sql.values, where.values, sizeof(where.values));
     in->sql.nvalues = where.nvalues;
     where.nvalues = 0;
@@ -942,5 +1000,341 @@ int entity_list(struct request_ctx *ctx)
     }
     http_response_json(ctx->resp, 200, db_value(res, 0, 0), db_length(res, 0, 0));
     db_clear(res);
+    return 0;
+}
+
+/* ---- CSV ---------------------------------------------------------------- */
+
+int entity_check_csv(struct request_ctx *ctx)
+{
+    return entity_check_query(ctx, SHAPE_CSV);
+}
+
+/* GET /C.csv: 200 text/csv (RFC 4180): a header of the API's field names,
+ * then the rows of the list with the same filters and sort (up to 100,000,
+ * or limit). */
+int entity_csv(struct request_ctx *ctx)
+{
+    const struct entity *e = ctx->entity;
+    struct entity_input *in = ctx->input;
+    struct pg_result *res = db_query(ctx->db, in->sql.text, in->sql.nvalues, (const char *const *)in->sql.values);
+    int rc = 0;
+
+    if (!res) {
+        http_error(ctx->resp, 503, "the database is unavailable; try again");
+        return -1;
+    }
+    if (!db_ok(res)) {
+        api_db_error(ctx, res, e->table);
+        db_clear(res);
+        return -1;
+    }
+    ctx->resp->status = 200;
+    ctx->resp->content_type = "text/csv; charset=utf-8; header=present";
+    http_response_header(ctx->resp, "Content-Disposition", "attachment; filename=\"%s.csv\"", e->collection);
+    for (size_t i = 0; i < e->nfields && rc == 0; i++)
+        rc = http_response_append(ctx->resp, e->fields[i].name, strlen(e->fields[i].name)) ||
+             http_response_append(ctx->resp, i + 1 < e->nfields ? "," : "\r\n", i + 1 < e->nfields ? 1 : 2);
+    if (rc == 0 && db_length(res, 0, 0) > 0)
+        rc = http_response_append(ctx->resp, db_value(res, 0, 0), db_length(res, 0, 0)) ||
+             http_response_append(ctx->resp, "\r\n", 2);
+    db_clear(res);
+    if (rc) {
+        http_response_free(ctx->resp);
+        http_response_init(ctx->resp);
+        http_error(ctx->resp, 500, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* One CSV cell as the JSON value the field takes, or NULL for an empty
+ * cell (the column's default applies).  *message is set (static) when the
+ * cell cannot be that type. */
+static json_t *entity_csv_value(const struct entity_field *field, const char *cell, const char **message)
+{
+    json_t *value;
+
+    *message = NULL;
+    if (*cell == '\0')
+        return NULL;
+    switch (field->type) {
+    case FIELD_TEXT:
+        /* An export puts an apostrophe before text a spreadsheet would run
+         * as a formula (sql/004_csv.sql); one is taken off again. */
+        if (cell[0] == '\'') {
+            size_t quotes = strspn(cell, "'");
+
+            if (cell[quotes] && strchr("=+-@\t\r", cell[quotes]))
+                cell++;
+        }
+        return json_string(cell);
+    case FIELD_ENUM:
+    case FIELD_DATE:
+    case FIELD_TIMESTAMP:
+    case FIELD_REF:
+        return json_string(cell);
+    case FIELD_BOOL:
+        if (strcasecmp(cell, "true") == 0)
+            return json_true();
+        if (strcasecmp(cell, "false") == 0)
+            return json_false();
+        *message = "must be true or false";
+        return NULL;
+    case FIELD_INT:
+    case FIELD_MONEY:
+    case FIELD_NUMBER:
+        value = json_loads(cell, JSON_DECODE_ANY, NULL);
+        if (!json_is_number(value)) {
+            json_decref(value);
+            *message = field->type == FIELD_INT ? "must be a whole number" : "must be a number";
+            return NULL;
+        }
+        return value;
+    case FIELD_STRINGS:
+    case FIELD_OBJECTS:
+    case FIELD_JSON:
+        value = json_loads(cell, JSON_DECODE_ANY, NULL);
+        if (!value)
+            *message = "must be JSON";
+        return value;
+    }
+    return NULL;
+}
+
+/* What an import check leaves for its handler: one write per row, and the
+ * rows already found bad (their writes are left empty). */
+struct entity_import_row {
+    char *sql;                 /* NULL: the row was found bad before the database */
+    char **values;
+    int nvalues;
+};
+
+struct entity_import {
+    size_t nrows;
+    struct entity_import_row *rows;   /* rows[i] is spreadsheet row i + 2 (the header is row 1) */
+    json_t *bad_rows;                 /* [{"row", "fields"}] */
+};
+
+void entity_free_import_input(void *input)
+{
+    struct entity_import *import = input;
+
+    if (!import)
+        return;
+    for (size_t i = 0; i < import->nrows; i++) {
+        for (int j = 0; j < import->rows[i].nvalues; j++)
+            free(import->rows[i].values[j]);
+        free(import->rows[i].values);
+        free(import->rows[i].sql);
+    }
+    free(import->rows);
+    json_decref(import->bad_rows);
+    free(import);
+}
+
+/* Adds {"row": n, "fields": fields} to the list of bad rows (fields stolen). */
+static void entity_import_row_error(json_t *bad_rows, size_t row, json_t *fields)
+{
+    json_array_append_new(bad_rows, json_pack("{s:I, s:o}", "row", (json_int_t)row, "fields", fields));
+}
+
+/* The two lists of bad rows (each in row order) as one, in row order;
+ * a new array (the inputs are not stolen). */
+static json_t *entity_import_merge(const json_t *a, const json_t *b)
+{
+    json_t *merged = json_array();
+    size_t i = 0, j = 0;
+
+    while (merged && (i < json_array_size(a) || j < json_array_size(b))) {
+        json_t *x = json_array_get(a, i), *y = json_array_get(b, j);
+        bool take_x = x && (!y || json_integer_value(json_object_get(x, "row")) <
+                                      json_integer_value(json_object_get(y, "row")));
+
+        json_array_append(merged, take_x ? x : y);
+        take_x ? i++ : j++;
+    }
+    return merged;
+}
+
+/* 422 with the bad rows (stolen). */
+static void entity_import_answer_rows(struct request_ctx *ctx, json_t *bad_rows)
+{
+    json_t *body = json_pack("{s:{s:s, s:s, s:o}}", "error", "code", "validation", "message",
+                             "some rows are not valid; nothing was imported", "rows", bad_rows);
+
+    if (!body || http_response_json_value(ctx->resp, 422, body))
+        http_error(ctx->resp, 500, "out of memory");
+    json_decref(body);
+}
+
+/* POST /C/import (text/csv): the header must name fields of the record
+ * (400 otherwise; read-only ones, as in an export, are skipped); every row
+ * is checked as a create would be.  Rows with errors: 422 with all of them. */
+int entity_check_import(struct request_ctx *ctx)
+{
+    const struct entity *e = ctx->entity;
+    struct entity_import *import = calloc(1, sizeof(*import));
+    const char *message;
+    json_t *records = NULL, *header, *bad_rows = json_array();
+    size_t ncolumns, i;
+    int rc = -1;
+
+    if (!import || !bad_rows) {
+        free(import);
+        http_error(ctx->resp, 500, "out of memory");
+        goto out;
+    }
+    ctx->input = import;
+    records = csv_parse(ctx->req->body ? ctx->req->body : "", ctx->req->body_len, &message);
+    if (!records) {
+        http_error(ctx->resp, 400, message);
+        goto out;
+    }
+    header = json_array_get(records, 0);
+    ncolumns = json_array_size(header);
+    for (i = 0; i < ncolumns; i++) {
+        const char *name = json_string_value(json_array_get(header, i));
+
+        if (!entity_field_find(e, name)) {
+            http_error_fields(ctx->resp, 400, "the header names a column that is not a field of this record",
+                              json_pack("{s:s}", name, "is not a field of this record"));
+            goto out;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(name, json_string_value(json_array_get(header, j))) == 0) {
+                http_error_fields(ctx->resp, 400, "the header names a column twice",
+                                  json_pack("{s:s}", name, "is named twice"));
+                goto out;
+            }
+    }
+    if (json_array_size(records) < 2) {
+        http_error(ctx->resp, 400, "the file has a header but no rows");
+        goto out;
+    }
+    import->nrows = json_array_size(records) - 1;
+    if (!(import->rows = calloc(import->nrows, sizeof(*import->rows)))) {
+        import->nrows = 0;
+        http_error(ctx->resp, 500, "out of memory");
+        goto out;
+    }
+    for (size_t r = 0; r < import->nrows; r++) {
+        json_t *record = json_array_get(records, r + 1), *body = json_object();
+        json_t *bad = json_object(), *invalid = json_object();
+        struct entity_sql *sql = calloc(1, sizeof(*sql));   /* large: not on the stack */
+
+        for (i = 0; i < ncolumns; i++) {
+            const char *name = json_string_value(json_array_get(header, i));
+            const struct entity_field *field = entity_field_find(e, name);
+            json_t *value;
+
+            if (!(field->flags & FIELD_WRITE))
+                continue;
+            value = entity_csv_value(field, json_string_value(json_array_get(record, i)), &message);
+            if (message)
+                json_object_set_new(bad, name, json_string(message));
+            else if (value)
+                json_object_set_new(body, name, value);
+        }
+        if (!sql)
+            json_object_set_new(bad, "row", json_string("could not be read (out of memory)"));
+        if (!json_object_size(bad))
+            entity_build_write(ctx, body, WRITE_IMPORT, sql, bad, invalid);
+        json_object_update(bad, invalid);
+        if (!json_object_size(bad) && sql->overflow)
+            json_object_set_new(bad, "row", json_string("has too many fields"));
+        if (json_object_size(bad)) {
+            entity_import_row_error(bad_rows, r + 2, json_incref(bad));
+        } else if ((import->rows[r].sql = strdup(sql->text)) &&
+                   (import->rows[r].values = malloc(sizeof(char *) * (size_t)(sql->nvalues + 1)))) {
+            /* The row keeps its statement and parameters (moved). */
+            memcpy(import->rows[r].values, sql->values, sizeof(char *) * (size_t)sql->nvalues);
+            import->rows[r].nvalues = sql->nvalues;
+            sql->nvalues = 0;
+        } else {
+            free(import->rows[r].sql);
+            import->rows[r].sql = NULL;
+            entity_import_row_error(bad_rows, r + 2, json_pack("{s:s}", "row", "could not be read (out of memory)"));
+        }
+        if (sql)
+            sql_free(sql);
+        free(sql);
+        json_decref(body);
+        json_decref(bad);
+        json_decref(invalid);
+    }
+    /* Rows the database must judge are still tried, so that the answer
+     * names every bad row at once. */
+    import->bad_rows = bad_rows;
+    bad_rows = NULL;
+    rc = 0;
+out:
+    json_decref(records);
+    json_decref(bad_rows);
+    return rc;
+}
+
+/* POST /C/import: 200 {"created": N}, all rows or none; 422 with every row
+ * the database refused ({"row", "fields"}), each tried under a savepoint so
+ * that one bad row does not hide the next. */
+int entity_import(struct request_ctx *ctx)
+{
+    struct entity_import *import = ctx->input;
+    json_t *bad_rows = json_array();
+    char created[48];
+
+    if (!bad_rows) {
+        http_error(ctx->resp, 500, "out of memory");
+        return -1;
+    }
+    for (size_t r = 0; r < import->nrows; r++) {
+        const struct entity_import_row *row = &import->rows[r];
+        struct pg_result *res;
+
+        if (!row->sql)   /* found bad before the database */
+            continue;
+
+        if (db_command(ctx->db, "savepoint import_row")) {
+            json_decref(bad_rows);
+            http_error(ctx->resp, 503, "the database is unavailable; try again");
+            return -1;
+        }
+        res = db_query(ctx->db, row->sql, row->nvalues, (const char *const *)row->values);
+        if (!res) {
+            json_decref(bad_rows);
+            http_error(ctx->resp, 503, "the database is unavailable; try again");
+            return -1;
+        }
+        if (db_ok(res)) {
+            db_clear(res);
+            db_command(ctx->db, "release savepoint import_row");
+            continue;
+        }
+        {
+            const char *message;
+            json_t *fields;
+            int status = db_error_http(ctx->db, res, ctx->entity->table, &message, &fields);
+
+            if (status == 500 || status == 503)
+                log_error("request_id=%s import row %zu: %s", ctx->req->request_id, r + 2, db_error_detail(res));
+            if (!fields)
+                fields = json_pack("{s:s}", "row", status == 500 ? "could not be stored" : message);
+            entity_import_row_error(bad_rows, r + 2, fields);
+        }
+        db_clear(res);
+        if (db_command(ctx->db, "rollback to savepoint import_row")) {
+            json_decref(bad_rows);
+            http_error(ctx->resp, 503, "the database is unavailable; try again");
+            return -1;
+        }
+    }
+    if (json_array_size(bad_rows) || json_array_size(import->bad_rows)) {
+        entity_import_answer_rows(ctx, entity_import_merge(import->bad_rows, bad_rows));
+        json_decref(bad_rows);
+        return -1;   /* rolls back every row */
+    }
+    json_decref(bad_rows);
+    snprintf(created, sizeof(created), "{\"created\":%zu}", import->nrows);
+    http_response_json(ctx->resp, 200, created, strlen(created));
     return 0;
 }

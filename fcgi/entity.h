@@ -103,6 +103,11 @@ int entity_delete(struct request_ctx *ctx);
 int entity_restore(struct request_ctx *ctx);
 int entity_history(struct request_ctx *ctx);
 int entity_check_board(struct request_ctx *ctx);
+int entity_check_csv(struct request_ctx *ctx);
+int entity_csv(struct request_ctx *ctx);
+int entity_check_import(struct request_ctx *ctx);
+int entity_import(struct request_ctx *ctx);
+void entity_free_import_input(void *input);
 int entity_board(struct request_ctx *ctx);
 
 #endif

@@ -206,7 +206,7 @@ static json_t *openapi_responses(const struct route *route, int ok, json_t *ok_s
     json_object_set_new(responses, status, success);
 
 #define OPENAPI_ERROR(code) json_object_set_new(responses, code, json_pack("{s:s}", "$ref", "#/components/responses/Error"))
-    if (route->flags & (ROUTE_JSON | ROUTE_QUERY))
+    if (route->flags & (ROUTE_JSON | ROUTE_QUERY | ROUTE_CSV))
         OPENAPI_ERROR("400");
     if (!(route->flags & ROUTE_PUBLIC)) {
         OPENAPI_ERROR("401");
@@ -217,7 +217,7 @@ static json_t *openapi_responses(const struct route *route, int ok, json_t *ok_s
         OPENAPI_ERROR("404");
     if (conditional)
         OPENAPI_ERROR("412");
-    if (route->flags & ROUTE_JSON) {
+    if (route->flags & (ROUTE_JSON | ROUTE_CSV)) {
         OPENAPI_ERROR("413");
         OPENAPI_ERROR("415");
         OPENAPI_ERROR("422");
@@ -271,6 +271,30 @@ static json_t *openapi_path_item(json_t *paths, const char *path)
     return item;
 }
 
+/* The CSV export or import of a collection (params stolen). */
+static json_t *openapi_csv_operation(const struct route *route, const char *summary, const char *tag, json_t *params)
+{
+    json_t *csv = json_pack("{s:{s:{s:s}}}", "text/csv", "schema", "type", "string");
+    json_t *responses, *op;
+
+    if (route->flags & ROUTE_CSV) {
+        responses = openapi_responses(route, 200, json_pack("{s:s, s:{s:{s:s}}}", "type", "object", "properties",
+                                                            "created", "type", "integer"), false);
+        json_object_set_new(json_object_get(responses, "422"), "description",
+                            json_string("bad rows: error.rows lists {row, fields} for each; nothing is created"));
+        json_object_del(json_object_get(responses, "422"), "$ref");
+        json_object_set_new(json_object_get(responses, "422"), "content", openapi_json_content(openapi_ref("Error")));
+        op = json_pack("{s:s, s:[s], s:o, s:o, s:{s:b, s:o}}", "summary", summary, "tags", tag, "parameters", params,
+                       "responses", responses, "requestBody", "required", 1, "content", csv);
+    } else {
+        responses = openapi_responses(route, 200, NULL, false);
+        json_object_set_new(json_object_get(responses, "200"), "content", csv);
+        op = json_pack("{s:s, s:[s], s:o, s:o}", "summary", summary, "tags", tag, "parameters", params,
+                       "responses", responses);
+    }
+    return op;
+}
+
 /* One operation of a collection route, for entity e. */
 static json_t *openapi_entity_operation(const struct db *db, const struct route *route, const struct entity *e)
 {
@@ -284,6 +308,15 @@ static json_t *openapi_entity_operation(const struct db *db, const struct route 
     if (strstr(route->pattern, ":id"))
         json_array_append_new(params, openapi_parameter("id", "path", json_pack("{s:s}", "type", "string"),
                                                         "the record's id"));
+    if (strstr(route->pattern, ".csv") || (route->flags & ROUTE_CSV)) {
+        if (route->flags & ROUTE_QUERY) {
+            json_t *list_params = openapi_list_parameters(db, e);
+
+            json_array_extend(params, list_params);
+            json_decref(list_params);
+        }
+        return openapi_csv_operation(route, summary, e->collection, params);
+    }
     if (route->flags & ROUTE_QUERY) {
         json_t *list_params = openapi_list_parameters(db, e);
 
@@ -430,7 +463,9 @@ json_t *openapi_document(struct db *db)
             bool boards = strncmp(route->pattern, "/boards/", 8) == 0;
 
             for (size_t i = 0; entities[i]; i++) {
-                if (entities[i]->view != views || (boards && !entities[i]->board_revenue))
+                bool any = strstr(route->pattern, ".csv") != NULL;
+
+                if ((!any && entities[i]->view != views) || (boards && !entities[i]->board_revenue))
                     continue;
                 openapi_path(route->pattern, entities[i]->collection, path, sizeof(path));
                 json_object_set_new(openapi_path_item(paths, path), openapi_method_names[route->method],

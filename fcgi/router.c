@@ -90,6 +90,10 @@ static const struct route routes[] = {
      "\"partnerOptIn\":{\"type\":\"boolean\"}}}}"},
     {HTTP_GET, "/boards/:collection", entity_check_board, entity_board, entity_free_input, ROUTE_QUERY,
      "The %s kanban: every status column in pipeline order, with count, revenue and the first cards", NULL},
+    {HTTP_GET, "/:collection.csv", entity_check_csv, entity_csv, entity_free_input, ROUTE_QUERY,
+     "%s as CSV (RFC 4180): the list's filters and sort, every row (up to 100,000)", NULL},
+    {HTTP_POST, "/:collection/import", entity_check_import, entity_import, entity_free_import_input, ROUTE_CSV,
+     "Create %s from a CSV file with a header of field names: all rows or none", NULL},
     {HTTP_GET, "/:view", entity_check_list, entity_list, entity_free_input, ROUTE_QUERY,
      "The %s table: filters, search, sort, paging", NULL},
     {HTTP_GET, "/:collection", entity_check_list, entity_list, entity_free_input, ROUTE_QUERY,
@@ -150,6 +154,16 @@ static bool router_path_matches(const char *pattern, const char *path, struct re
                 return false;
             memcpy(ctx->ids[nids], path, path_len);
             ctx->ids[nids++][path_len] = '\0';
+        } else if (pattern_len == 15 && strncmp(pattern, ":collection.csv", 15) == 0) {
+            /* Any collection or view, with ".csv" after its name. */
+            char name[API_ID_MAX + 1];
+
+            if (path_len <= 4 || path_len - 4 > API_ID_MAX || strncmp(path + path_len - 4, ".csv", 4) != 0)
+                return false;
+            memcpy(name, path, path_len - 4);
+            name[path_len - 4] = '\0';
+            if (!(entity = entity_find(name)))
+                return false;
         } else if ((pattern_len == 11 && strncmp(pattern, ":collection", 11) == 0) ||
                    (pattern_len == 5 && strncmp(pattern, ":view", 5) == 0)) {
             char name[API_ID_MAX + 1];
@@ -227,11 +241,18 @@ static int router_check_request(struct request_ctx *ctx)
         http_error(ctx->resp, 400, "If-Match must be a quoted version number, e.g. \"3\"");
         return -1;
     }
-    if (!(ctx->route->flags & ROUTE_JSON))
+    if (!(ctx->route->flags & (ROUTE_JSON | ROUTE_CSV)))
         return 0;
     if (req->content_length > HTTP_MAX_BODY_BYTES) {
         http_error(ctx->resp, 413, "the request body is over 1 MiB");
         return -1;
+    }
+    if (ctx->route->flags & ROUTE_CSV) {
+        if (!http_content_type_is(req->content_type, "text/csv")) {
+            http_error(ctx->resp, 415, "send the file as text/csv");
+            return -1;
+        }
+        return 0;
     }
     if (!http_content_type_is(req->content_type, "application/json")) {
         http_error(ctx->resp, 415, "send the body as application/json");
