@@ -126,7 +126,10 @@ test('an admin reassigning a partner carries its records to the new owner', asyn
   const p = await newPartner(from);
   const c = (await from.post('/campaigns', { partnerId: p.id, name: 'Moves', type: 'event' })).json;
   const r = (await from.post('/referrals', { partnerId: p.id, direction: 'outbound', leadName: 'Moves' })).json;
+  await from.post('/shared-customers', { partnerId: p.id, customer: 'Moves too', jointRevenue: 40 });
+  const figuresBefore = await figures(from, p.id);
   assert.equal((await root.patch(`/partners/${p.id}`, { ownerUserId: to.user.id })).status, 200);
+  assert.deepEqual(await figures(to, p.id), figuresBefore, 'the figures are the same for the new owner');
   assertError(await from.get(`/campaigns/${c.id}`), 404, 'not_found');
   assertError(await from.get(`/referrals/${r.id}`), 404, 'not_found');
   assert.equal((await to.get(`/campaigns/${c.id}`)).status, 200);
