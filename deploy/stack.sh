@@ -9,7 +9,8 @@
 #
 # Environment: ADMIN_EMAIL, ADMIN_PASSWORD (the first admin, when the database
 # has no user; a password is generated and printed once otherwise), DEMO=0 (no
-# demo data), PARTNERSHIPS_WORKERS (default 4), PG_FAST=1 (no fsync: tests).
+# demo data), PARTNERSHIPS_WORKERS (default 4), PARTNERSHIPS_SIGNIN_RATE (nginx,
+# default 10r/m per address), PG_FAST=1 (no fsync: tests).
 # Run as root, every server runs as the system user `partnerships`
 # (PostgreSQL refuses to run as root).
 set -euo pipefail
@@ -131,8 +132,10 @@ start() {
     # that one worker is always free to accept a new connection.
     local keepalive="keepalive $((workers - 1));"
     [ "$workers" -gt 1 ] || keepalive=""
-    sed -e "s|@VAR@|$var|g" -e "s|@PORT@|$port|g" -e "s|@SOCKET@|$var/run/partnerships.sock|g" \
-        -e "s|@KEEPALIVE@|$keepalive|g" "$here/nginx/local.conf.in" >"$var/nginx/nginx.conf"
+    sed -e "s|unix:/run/partnerships/partnerships.sock|unix:$var/run/partnerships.sock|" \
+        -e "s|keepalive 3;|$keepalive|" -e "s|rate=10r/m|rate=${PARTNERSHIPS_SIGNIN_RATE:-10r/m}|" \
+        "$here/nginx/partnerships-http.conf" >"$var/nginx/partnerships-http.conf"
+    sed -e "s|@VAR@|$var|g" -e "s|@PORT@|$port|g" "$here/nginx/local.conf.in" >"$var/nginx/nginx.conf"
     [ "$(id -u)" -eq 0 ] && chown -R "$run_user:$run_user" "$var/nginx"
     as_user nginx -e "$var/log/nginx-error.log" -p "$var/nginx" -c "$var/nginx/nginx.conf" ||
         die "nginx did not start; see $var/log/nginx-error.log"

@@ -36,6 +36,8 @@ export PARTNERSHIPS_WORKERS=${PARTNERSHIPS_WORKERS:-4}
 # Tests sign in often from one address: the per-address limit is raised, the
 # per-account one (tested) is kept low.
 export PARTNERSHIPS_LOGIN_MAX_FAILURES=5 PARTNERSHIPS_LOGIN_MAX_FAILURES_ADDRESS=10000
+# ... and nginx's sign-in rate limit (10 a minute in production) is lifted.
+export PARTNERSHIPS_SIGNIN_RATE=1000000r/m
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:log_path=$var/log/asan UBSAN_OPTIONS=print_stacktrace=1:log_path=$var/log/ubsan
 mkdir -p "$var/log"
 if ! "$root/deploy/stack.sh" start "$var" "$port" "$build/partnerships" --fresh >"$root/var/test-stack.log" 2>&1; then
@@ -70,6 +72,11 @@ echo "$out" | grep -B2 -A30 '^not ok' | head -n 200 || true
 api_pass=$(echo "$out" | grep -E '^# pass' | awk '{print $3}')
 api_fail=$(echo "$out" | grep -E '^# fail' | awk '{print $3}')
 count "api" "${api_pass:-0}" "${api_fail:-1}"
+
+# --- deploy: the nginx snippets in a stock config ---------------------------
+out=$("$root/tests/deploy/nginx_include.sh" "$var" $((port + 1)) 2>&1)
+echo "$out" | grep -v '^ok ' || true
+count "deploy nginx_include" "$(echo "$out" | grep -c '^ok ')" "$(echo "$out" | grep -c '^not ok ')"
 
 # --- stop, then read the logs ----------------------------------------------
 "$root/deploy/stack.sh" stop "$var"

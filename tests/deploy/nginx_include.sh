@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The nginx snippets as a company would use them: a stock nginx config with
+# an unrelated site, partnerships-http.conf included in http { } and
+# partnerships.conf in a server { } of its own, in front of the program the
+# test stack already runs.  Checks that both sites answer, that the
+# production sign-in rate limit answers 429 in the API's error format, and
+# that the security headers are there.  Prints "ok"/"not ok" lines.
+#
+# Usage: tests/deploy/nginx_include.sh VAR PORT   (VAR: the running test stack)
+set -uo pipefail
+
+var=${1:?var} port=${2:?port}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+dir=$var/nginx-include
+rm -rf "$dir"
+mkdir -p "$dir/html" "$dir/tmp"
+echo "the unrelated site" >"$dir/html/index.html"
+cp /etc/nginx/fastcgi_params "$dir/fastcgi_params"
+sed -e "s|unix:/run/partnerships/partnerships.sock|unix:$var/run/partnerships.sock|" \
+    "$root/deploy/nginx/partnerships-http.conf" >"$dir/partnerships-http.conf"
+sed -e "s|/usr/local/share/partnerships/frontend|$root/frontend|" \
+    "$root/deploy/nginx/partnerships.conf" >"$dir/partnerships.conf"
+cat >"$dir/nginx.conf" <<CONF
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 256; }
+http {
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path $dir/tmp/body;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    proxy_temp_path $dir/tmp/proxy;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+
+    include $dir/partnerships-http.conf;
+
+    server {
+        listen 127.0.0.1:$port default_server;
+        server_name other.test;
+        root $dir/html;
+    }
+    server {
+        listen 127.0.0.1:$port;
+        server_name partners.test;
+        include $dir/partnerships.conf;
+    }
+}
+CONF
+run=()
+if [ "$(id -u)" -eq 0 ]; then
+    chown -R partnerships:partnerships "$dir"
+    run=(setpriv --reuid=partnerships --regid=partnerships --init-groups --)
+fi
+
+check() {  # description, then a command that must succeed
+    local what=$1
+    shift
+    if "$@" >/dev/null 2>&1; then echo "ok $what"; else echo "not ok $what"; fi
+}
+
+if ! "${run[@]}" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" 2>"$dir/start.log"; then
+    echo "not ok nginx starts with the snippets included ($(head -c 300 "$dir/start.log" "$dir/error.log" 2>/dev/null))"
+    exit 0
+fi
+echo "ok nginx starts with the snippets included"
+url=http://127.0.0.1:$port
+get() { curl -s --max-time 5 -H "Host: $1" "$url$2"; }
+
+check "the unrelated site still answers" test "$(get other.test /)" = "the unrelated site"
+check "the API answers through the included snippet" test "$(get partners.test /api/v1/health)" = '{"status":"ok","database":"ok"}'
+check "the frontend is served" grep -q '<html' <(get partners.test /)
+check "the unrelated site does not serve the API" test "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: other.test' "$url/api/v1/health")" = 404
+headers=$(curl -s -D - -o /dev/null -H 'Host: partners.test' "$url/")
+check "a strict Content-Security-Policy without inline script" grep -q "script-src 'self';" <<<"$headers"
+check "framing is refused" grep -q "frame-ancestors 'none'" <<<"$headers"
+check "no nginx version in Server" grep -qx $'Server: nginx\r' <<<"$headers"
+codes=""
+for _ in $(seq 1 15); do
+    codes+=$(curl -s -o /dev/null -w '%{http_code} ' -X POST -H 'Host: partners.test' \
+             -H 'Content-Type: application/json' -d '{' "$url/api/v1/session")
+done
+check "sign-in is rate-limited per address (a burst through, then 429): $codes" grep -q '^\(400 \)\{11\}.*429 $' <<<"$codes"
+check "the 429 is the API's JSON error" grep -q '"code":"rate_limited"' <(curl -s -X POST -H 'Host: partners.test' \
+    -H 'Content-Type: application/json' -d '{' "$url/api/v1/session")
+check "other API routes are not limited by it" test "$(get partners.test /api/v1/health)" = '{"status":"ok","database":"ok"}'
+
+kill "$(cat "$dir/nginx.pid")" 2>/dev/null
