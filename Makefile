@@ -28,6 +28,7 @@ help:
 	@echo "make deps       install the Debian packages the project needs"
 	@echo "make run        run the whole stack on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
 	@echo "make test       run every test suite on a fresh private stack"
+	@echo "make install    install into \$$(DESTDIR)\$$(PREFIX) (PREFIX=$(PREFIX)): program, sql, frontend, nginx and systemd files"
 	@echo "make clean      remove build outputs and test stacks (keeps var/ data of make run)"
 
 # Build, run and test dependencies (Debian packages), installed when missing.
@@ -57,6 +58,28 @@ test:
 	@deploy/deps.sh --check || deploy/deps.sh
 	@$(MAKE) --no-print-directory $(BUILD)/asan/partnerships unit
 	@tests/run.sh "$(BUILD)/asan"
+
+# Installed tree: bin/partnerships, share/partnerships/{sql,frontend,nginx},
+# lib/systemd/system/partnerships.{service,socket}, share/doc/partnerships,
+# and /etc/partnerships/partnerships.conf (never overwritten).
+SHARE := $(DESTDIR)$(PREFIX)/share/partnerships
+install: $(BUILD)/release/partnerships
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/sql $(SHARE)/nginx $(DESTDIR)$(PREFIX)/lib/systemd/system \
+		$(DESTDIR)$(PREFIX)/share/doc/partnerships $(DESTDIR)/etc/partnerships
+	install -m 0755 $(BUILD)/release/partnerships $(DESTDIR)$(PREFIX)/bin/partnerships
+	install -m 0644 sql/*.sql $(SHARE)/sql/
+	cp -R frontend $(SHARE)/ && chmod -R u=rwX,go=rX $(SHARE)/frontend
+	sed 's|/usr/local/share/partnerships|$(PREFIX)/share/partnerships|' deploy/nginx/partnerships.conf \
+		>$(SHARE)/nginx/partnerships.conf
+	install -m 0644 deploy/nginx/partnerships-http.conf $(SHARE)/nginx/
+	for f in deploy/nginx/example-server.conf deploy/systemd/partnerships.service deploy/systemd/partnerships.socket; do \
+		case $$f in *.conf) out=$(SHARE)/nginx;; *) out=$(DESTDIR)$(PREFIX)/lib/systemd/system;; esac; \
+		sed 's|@PREFIX@|$(PREFIX)|g' $$f >$$out/$$(basename $$f); \
+	done
+	sed 's|@PREFIX@|$(PREFIX)|g' deploy/partnerships.conf.example >$(SHARE)/partnerships.conf.example
+	test -e $(DESTDIR)/etc/partnerships/partnerships.conf || \
+		install -m 0640 $(SHARE)/partnerships.conf.example $(DESTDIR)/etc/partnerships/partnerships.conf
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/partnerships/
 
 clean:
 	rm -rf $(BUILD) $(VAR)/test

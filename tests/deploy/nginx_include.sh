@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The nginx snippets as a company would use them: a stock nginx config with
-# an unrelated site, partnerships-http.conf included in http { } and
-# partnerships.conf in a server { } of its own, in front of the program the
-# test stack already runs.  Checks that both sites answer, that the
+# An install as a company would do it: `make install` into a temporary
+# DESTDIR, then a stock nginx config with an unrelated site,
+# partnerships-http.conf included in http { } and partnerships.conf in a
+# server { } of its own, in front of the program the test stack already
+# runs.  Checks the installed tree, that both sites answer, that the
 # production sign-in rate limit answers 429 in the API's error format, and
 # that the security headers are there.  Prints "ok"/"not ok" lines.
 #
@@ -14,12 +15,36 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 dir=$var/nginx-include
 rm -rf "$dir"
 mkdir -p "$dir/html" "$dir/tmp"
+
+check() {  # description, then a command that must succeed
+    local what=$1
+    shift
+    if "$@" >/dev/null 2>&1; then echo "ok $what"; else echo "not ok $what"; fi
+}
+
+dest=$dir/root
+prefix=/usr/local
+check "make install into a DESTDIR" make -s -C "$root" install DESTDIR="$dest" PREFIX="$prefix"
+share=$dest$prefix/share/partnerships
+for f in bin/partnerships share/partnerships/sql/001_core.sql share/partnerships/frontend/index.html \
+         share/partnerships/frontend/openapi.json share/partnerships/nginx/partnerships.conf \
+         share/partnerships/nginx/partnerships-http.conf share/partnerships/nginx/example-server.conf \
+         lib/systemd/system/partnerships.service lib/systemd/system/partnerships.socket; do
+    check "installed: $f" test -s "$dest$prefix/$f"
+done
+check "installed: /etc/partnerships/partnerships.conf" test -s "$dest/etc/partnerships/partnerships.conf"
+check "the units name the installed program" grep -q "^ExecStart=$prefix/bin/partnerships serve" \
+    "$dest$prefix/lib/systemd/system/partnerships.service"
+check "the installed program documents its settings" grep -q PARTNERSHIPS_DATABASE_URL <("$dest$prefix/bin/partnerships" help)
+check "migrate from the installed tree is safe to run again" env PARTNERSHIPS_SQL_DIR="$share/sql" \
+    PARTNERSHIPS_OWNER_DATABASE_URL="host=$var/run dbname=partnerships user=partnerships_owner" \
+    "$dest$prefix/bin/partnerships" migrate
+
 echo "the unrelated site" >"$dir/html/index.html"
 cp /etc/nginx/fastcgi_params "$dir/fastcgi_params"
 sed -e "s|unix:/run/partnerships/partnerships.sock|unix:$var/run/partnerships.sock|" \
-    "$root/deploy/nginx/partnerships-http.conf" >"$dir/partnerships-http.conf"
-sed -e "s|/usr/local/share/partnerships/frontend|$root/frontend|" \
-    "$root/deploy/nginx/partnerships.conf" >"$dir/partnerships.conf"
+    "$share/nginx/partnerships-http.conf" >"$dir/partnerships-http.conf"
+sed -e "s|$prefix/share/partnerships/frontend|$share/frontend|" "$share/nginx/partnerships.conf" >"$dir/partnerships.conf"
 cat >"$dir/nginx.conf" <<CONF
 worker_processes 1;
 pid $dir/nginx.pid;
@@ -53,12 +78,6 @@ if [ "$(id -u)" -eq 0 ]; then
     chown -R partnerships:partnerships "$dir"
     run=(setpriv --reuid=partnerships --regid=partnerships --init-groups --)
 fi
-
-check() {  # description, then a command that must succeed
-    local what=$1
-    shift
-    if "$@" >/dev/null 2>&1; then echo "ok $what"; else echo "not ok $what"; fi
-}
 
 if ! "${run[@]}" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" 2>"$dir/start.log"; then
     echo "not ok nginx starts with the snippets included ($(head -c 300 "$dir/start.log" "$dir/error.log" 2>/dev/null))"
