@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "db.h"
@@ -25,6 +26,7 @@ enum auth_statement {
     AUTH_TOKEN_LIST,
     AUTH_TOKEN_CREATE,
     AUTH_TOKEN_DELETE,
+    AUTH_REMOTE_USER,
     AUTH__MAX
 };
 
@@ -49,6 +51,7 @@ static const struct {
     [AUTH_TOKEN_LIST] = {"auth_token_list", "select public.auth_token_list()::text"},
     [AUTH_TOKEN_CREATE] = {"auth_token_create", "select public.auth_token_create($1, $2::bytea)::text"},
     [AUTH_TOKEN_DELETE] = {"auth_token_delete", "select public.auth_token_delete($1)"},
+    [AUTH_REMOTE_USER] = {"auth_remote_user", "select public.auth_remote_user($1)"},
 };
 
 static int auth_statements[AUTH__MAX];
@@ -248,19 +251,110 @@ static void auth_answer_user(struct request_ctx *ctx, const char *user_json, con
     json_decref(body);
 }
 
+/* A new session for user_id: the cookie, and 200 with the user and the
+ * CSRF token.  Returns 0, or -1 after answering. */
+static int auth_session_start(struct request_ctx *ctx, const char *user_id)
+{
+    char token[AUTH_TOKEN_TEXT_BYTES], csrf[AUTH_TOKEN_TEXT_BYTES], hash[2 * API_TOKEN_HASH_BYTES + 3], hours[16];
+    const char *addr = ctx->req->remote_addr ? ctx->req->remote_addr : "";
+    const char *ua = ctx->req->user_agent ? ctx->req->user_agent : "";
+    const char *values[] = {user_id, hash, hours, addr, ua};
+    struct pg_result *res;
+
+    snprintf(hours, sizeof(hours), "%d", config.session_hours);
+    auth_token_new("", token);
+    auth_token_hash(token, ctx->token_hash);
+    auth_hash_text(ctx->token_hash, hash);
+    res = auth_run(ctx, AUTH_SESSION_CREATE, 5, values);
+    if (res) {
+        auth_csrf_token(token, csrf);
+        auth_set_cookie(ctx, token, config.session_hours * 3600);
+        auth_answer_user(ctx, db_value(res, 0, 0), csrf);
+        db_clear(res);
+        snprintf(ctx->user.id, sizeof(ctx->user.id), "%s", user_id);
+    }
+    sodium_memzero(token, sizeof(token));
+    return res ? 0 : -1;
+}
+
+/* The email of the user nginx authenticated (REMOTE_USER), in remote-user
+ * mode only: a name without @ gets PARTNERSHIPS_REMOTE_USER_DOMAIN.
+ * Returns 0 with out filled, or -1 when there is none to trust. */
+static int auth_remote_email(const struct request_ctx *ctx, char *out, size_t out_size)
+{
+    const char *name = ctx->req->remote_user;
+    int n;
+
+    if (!config.trust_remote_user || !name)
+        return -1;
+    if (strchr(name, '@'))
+        n = snprintf(out, out_size, "%s", name);
+    else if (config.remote_user_domain)
+        n = snprintf(out, out_size, "%s@%s", name, config.remote_user_domain);
+    else
+        return -1;
+    return n > 0 && (size_t)n < out_size ? 0 : -1;
+}
+
+/* POST /session {} in remote-user mode: a session for the user nginx
+ * authenticated, found by email or created as a member; 401 when the name
+ * is no email (and no domain is set) or the account is disabled. */
+static int auth_session_remote(struct request_ctx *ctx)
+{
+    char email[256];
+    const char *values[] = {email};
+    struct pg_result *res;
+    int rc;
+
+    if (auth_remote_email(ctx, email, sizeof(email))) {
+        http_error(ctx->resp, 401, "the sign-on name is not an email address; set PARTNERSHIPS_REMOTE_USER_DOMAIN");
+        return -1;
+    }
+    if (!(res = auth_run(ctx, AUTH_REMOTE_USER, 1, values)))
+        return -1;
+    if (!db_value(res, 0, 0)) {
+        db_clear(res);
+        http_error(ctx->resp, 401, "this account is disabled");
+        return -1;
+    }
+    rc = auth_session_start(ctx, db_value(res, 0, 0));
+    db_clear(res);
+    return rc;
+}
+
+int auth_check_remote_user(struct request_ctx *ctx)
+{
+    char email[256];
+    json_t *user;
+    const char *session_email;
+    int status = 0;
+
+    if (!ctx->via_cookie || auth_remote_email(ctx, email, sizeof(email)))
+        return 0;
+    user = json_loads(ctx->user.json, 0, NULL);
+    session_email = json_string_value(json_object_get(user, "email"));
+    if (!session_email || strcasecmp(session_email, email) != 0)
+        status = 401;
+    json_decref(user);
+    return status;
+}
+
 /* POST /session {"email","password"}: 200 with the user and a CSRF token
  * and the session cookie; 401 for a wrong email or password (the same answer,
  * and the same argon2 work, for both); 429 after too many failures. */
 int auth_session_create(struct request_ctx *ctx)
 {
     static const char *const names[] = {"email", "password"};
-    char max_account[16], max_address[16], window[16], hours[16];
+    char max_account[16], max_address[16], window[16];
     const char *email, *password, *addr = ctx->req->remote_addr ? ctx->req->remote_addr : "";
     struct pg_result *res;
     char user_id[API_ID_MAX + 1] = "";
     char hash_copy[AUTH_HASH_TEXT_BYTES] = "";
     bool verified;
 
+    /* Remote-user mode: nginx has authenticated the user; {} signs in. */
+    if (config.trust_remote_user && ctx->req->remote_user && json_object_size(ctx->body) == 0)
+        return auth_session_remote(ctx);
     if (auth_check_strings(ctx, names, 2, NULL, 0))
         return -1;
     email = json_string_value(json_object_get(ctx->body, "email"));
@@ -268,7 +362,6 @@ int auth_session_create(struct request_ctx *ctx)
     snprintf(max_account, sizeof(max_account), "%d", config.login_max_failures);
     snprintf(max_address, sizeof(max_address), "%d", config.login_max_failures_address);
     snprintf(window, sizeof(window), "%d", config.login_window_minutes);
-    snprintf(hours, sizeof(hours), "%d", config.session_hours);
 
     {
         const char *values[] = {email, addr, max_account, max_address, window};
@@ -311,24 +404,12 @@ int auth_session_create(struct request_ctx *ctx)
         return -1;
     }
     {
-        char token[AUTH_TOKEN_TEXT_BYTES], csrf[AUTH_TOKEN_TEXT_BYTES], hash[2 * API_TOKEN_HASH_BYTES + 3];
-        const char *ua = ctx->req->user_agent ? ctx->req->user_agent : "";
-        const char *values[] = {user_id, hash, hours, addr, ua};
         const char *email_values[] = {email};
 
-        auth_token_new("", token);
-        auth_token_hash(token, ctx->token_hash);
-        auth_hash_text(ctx->token_hash, hash);
-        if (!(res = auth_run(ctx, AUTH_SESSION_CREATE, 5, values)))
+        if (auth_session_start(ctx, user_id))
             return -1;
-        auth_csrf_token(token, csrf);
-        auth_set_cookie(ctx, token, config.session_hours * 3600);
-        auth_answer_user(ctx, db_value(res, 0, 0), csrf);
-        db_clear(res);
         if ((res = auth_run(ctx, AUTH_LOGIN_SUCCEEDED, 1, email_values)))
             db_clear(res);
-        snprintf(ctx->user.id, sizeof(ctx->user.id), "%s", user_id);
-        sodium_memzero(token, sizeof(token));
     }
     return 0;
 }

@@ -47,6 +47,10 @@ int auth_credentials(struct request_ctx *ctx, const char **message);
  * when the session or token is unknown, expired or its user disabled; 503). */
 int auth_begin(struct request_ctx *ctx);
 
+/* In remote-user mode, a session cookie must belong to the user nginx
+ * authenticated on this request: 0, or 401 when it belongs to another. */
+int auth_check_remote_user(struct request_ctx *ctx);
+
 /* Handlers (see api.h). */
 int auth_session_create(struct request_ctx *ctx);
 int auth_session_delete(struct request_ctx *ctx);

@@ -45,6 +45,7 @@ static int config_int(const char *name, int fallback, int min, int max, int *out
 int config_load(void)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    const char *mode;
     int secure;
 
     config.database_url = config_string("PARTNERSHIPS_DATABASE_URL", "dbname=partnerships user=partnerships_app");
@@ -59,5 +60,12 @@ int config_load(void)
         config_int("PARTNERSHIPS_LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60, &config.login_window_minutes))
         return -1;
     config.cookie_secure = secure != 0;
+    mode = config_string("PARTNERSHIPS_AUTH_MODE", "password");
+    if (strcmp(mode, "password") != 0 && strcmp(mode, "remote-user") != 0) {
+        log_error("PARTNERSHIPS_AUTH_MODE must be password or remote-user");
+        return -1;
+    }
+    config.trust_remote_user = strcmp(mode, "remote-user") == 0;
+    config.remote_user_domain = config_string("PARTNERSHIPS_REMOTE_USER_DOMAIN", NULL);
     return 0;
 }

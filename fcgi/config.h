@@ -15,6 +15,8 @@ struct config {
     int login_max_failures;         /* PARTNERSHIPS_LOGIN_MAX_FAILURES: per account */
     int login_max_failures_address; /* PARTNERSHIPS_LOGIN_MAX_FAILURES_ADDRESS: per client address */
     int login_window_minutes;       /* PARTNERSHIPS_LOGIN_WINDOW_MINUTES */
+    bool trust_remote_user;         /* PARTNERSHIPS_AUTH_MODE=remote-user: nginx authenticates */
+    const char *remote_user_domain; /* PARTNERSHIPS_REMOTE_USER_DOMAIN: appended to names without @ */
 };
 
 /* The process-wide settings; valid after config_load(). */

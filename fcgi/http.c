@@ -348,6 +348,9 @@ int http_request_init(struct http_request *req, char *const *envp, const char **
     req->if_match = http_env(envp, "HTTP_IF_MATCH");
     req->remote_addr = http_env(envp, "REMOTE_ADDR");
     req->user_agent = http_env(envp, "HTTP_USER_AGENT");
+    req->remote_user = http_env(envp, "REMOTE_USER");
+    if (req->remote_user && !req->remote_user[0])
+        req->remote_user = NULL;
     req->content_length = -1;
     if (req->content_type && !*req->content_type)
         req->content_type = NULL;

@@ -49,6 +49,7 @@ struct http_request {
     const char *if_match;
     const char *remote_addr;
     const char *user_agent;
+    const char *remote_user;       /* REMOTE_USER: set by nginx's authentication, trusted only in remote-user mode */
     char request_id[HTTP_REQUEST_ID_BYTES];
     struct http_param params[HTTP_MAX_PARAMS];
     size_t nparams;

@@ -33,7 +33,11 @@ static const char usage[] =
     "  PARTNERSHIPS_LOGIN_MAX_FAILURES   failed sign-ins per account per window (default 10)\n"
     "  PARTNERSHIPS_LOGIN_MAX_FAILURES_ADDRESS  ... per client address (default 100)\n"
     "  PARTNERSHIPS_LOGIN_WINDOW_MINUTES the window (default 15)\n"
-    "  PARTNERSHIPS_SQL_DIR              where the migrations are\n";
+    "  PARTNERSHIPS_SQL_DIR              where the migrations are\n"
+    "  PARTNERSHIPS_AUTH_MODE            password (default) or remote-user: trust the user name\n"
+    "                                    nginx passes as REMOTE_USER (auth_basic, auth_request,\n"
+    "                                    client certificates); POST /session {} then signs in\n"
+    "  PARTNERSHIPS_REMOTE_USER_DOMAIN   appended as @DOMAIN to sign-on names without one\n";
 
 int main(int argc, char **argv)
 {

@@ -293,6 +293,8 @@ static void router_run_authenticated(struct request_ctx *ctx)
         return;
     }
     status = auth_begin(ctx);
+    if (status == 0)
+        status = auth_check_remote_user(ctx);
     if (status) {
         http_error(ctx->resp, status, status == 401 ? "the session has ended or the token is not valid; sign in again"
                                       : status == 503 ? "the database is unavailable; try again" : "internal error");

@@ -12,15 +12,11 @@ set -uo pipefail
 
 var=${1:?var} port=${2:?port}
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tests/deploy/lib.sh"
 dir=$var/nginx-include
 rm -rf "$dir"
 mkdir -p "$dir/html" "$dir/tmp"
 
-check() {  # description, then a command that must succeed
-    local what=$1
-    shift
-    if "$@" >/dev/null 2>&1; then echo "ok $what"; else echo "not ok $what"; fi
-}
 
 dest=$dir/root
 prefix=/usr/local
@@ -45,21 +41,7 @@ cp /etc/nginx/fastcgi_params "$dir/fastcgi_params"
 sed -e "s|unix:/run/partnerships/partnerships.sock|unix:$var/run/partnerships.sock|" \
     "$share/nginx/partnerships-http.conf" >"$dir/partnerships-http.conf"
 sed -e "s|$prefix/share/partnerships/frontend|$share/frontend|" "$share/nginx/partnerships.conf" >"$dir/partnerships.conf"
-cat >"$dir/nginx.conf" <<CONF
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 256; }
-http {
-    include /etc/nginx/mime.types;
-    access_log off;
-    client_body_temp_path $dir/tmp/body;
-    fastcgi_temp_path $dir/tmp/fastcgi;
-    proxy_temp_path $dir/tmp/proxy;
-    uwsgi_temp_path $dir/tmp/uwsgi;
-    scgi_temp_path $dir/tmp/scgi;
-
-    include $dir/partnerships-http.conf;
+nginx_conf "$dir" "
 
     server {
         listen 127.0.0.1:$port default_server;
@@ -71,8 +53,7 @@ http {
         server_name partners.test;
         include $dir/partnerships.conf;
     }
-}
-CONF
+"
 run=()
 if [ "$(id -u)" -eq 0 ]; then
     chown -R partnerships:partnerships "$dir"

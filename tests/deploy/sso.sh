@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Sign-on from the company's nginx: a second `serve` instance in
+# remote-user mode on the test stack's database, behind an nginx with
+# auth_basic and the project's snippets.  nginx's user name becomes the
+# user (found or created); a cookie of one user is refused with another's
+# name; with the mode off the name is not trusted.  Prints "ok"/"not ok".
+#
+# Usage: tests/deploy/sso.sh VAR PORT BIN   (VAR: the running test stack)
+set -uo pipefail
+
+var=${1:?var} port=${2:?port} bin=${3:?program}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tests/deploy/lib.sh"
+dir=$var/sso
+rm -rf "$dir"
+mkdir -p "$dir/tmp"
+run=()
+if [ "$(id -u)" -eq 0 ]; then
+    run=(setpriv --reuid=partnerships --regid=partnerships --init-groups --)
+fi
+
+
+printf 'alice:{PLAIN}alice-pw\nbob:{PLAIN}bob-pw\ncarol@elsewhere.test:{PLAIN}carol-pw\n' >"$dir/htpasswd"
+cp /etc/nginx/fastcgi_params "$dir/fastcgi_params"
+sed -e "s|unix:/run/partnerships/partnerships.sock|unix:$dir/sso.sock|" \
+    "$root/deploy/nginx/partnerships-http.conf" >"$dir/partnerships-http.conf"
+sed -e "s|/usr/local/share/partnerships/frontend|$root/frontend|" \
+    "$root/deploy/nginx/partnerships.conf" >"$dir/partnerships.conf"
+nginx_conf "$dir" "
+
+    # Remote-user mode behind auth_basic.
+    server {
+        listen 127.0.0.1:$port;
+        auth_basic \"Partnerships\";
+        auth_basic_user_file $dir/htpasswd;
+        include $dir/partnerships.conf;
+    }
+    # The test stack's own program (password mode) behind the same auth_basic.
+    server {
+        listen 127.0.0.1:$((port + 1));
+        auth_basic \"Partnerships\";
+        auth_basic_user_file $dir/htpasswd;
+        location /api/ {
+            fastcgi_pass unix:$var/run/partnerships.sock;
+            include $dir/fastcgi_params;
+            fastcgi_param DOCUMENT_URI \$uri;
+            fastcgi_param REMOTE_USER \$remote_user;
+        }
+    }
+"
+[ "$(id -u)" -eq 0 ] && chown -R partnerships:partnerships "$dir"
+
+PARTNERSHIPS_AUTH_MODE=remote-user PARTNERSHIPS_REMOTE_USER_DOMAIN=sso.test PARTNERSHIPS_SOCKET="$dir/sso.sock" \
+    PARTNERSHIPS_WORKERS=2 PARTNERSHIPS_COOKIE_SECURE=0 \
+    PARTNERSHIPS_DATABASE_URL="host=$var/run dbname=partnerships user=partnerships_app" \
+    "${run[@]}" "$bin" serve >"$dir/app.log" 2>&1 </dev/null &
+app=$!
+for _ in $(seq 100); do [ -S "$dir/sso.sock" ] && break; sleep 0.05; done
+if ! "${run[@]}" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" 2>"$dir/start.log"; then
+    echo "not ok nginx with auth_basic starts ($(head -c 300 "$dir/start.log"))"
+    kill "$app"
+    exit 0
+fi
+
+sso=http://127.0.0.1:$port/api/v1
+plain=http://127.0.0.1:$((port + 1))/api/v1
+jar=$dir/alice.jar
+json=(-H 'Content-Type: application/json')
+status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+
+check "without nginx's sign-on there is no way in" test "$(status -X POST "${json[@]}" -d '{}' "$sso/session")" = 401
+body=$(curl -s -c "$jar" -u alice:alice-pw -X POST "${json[@]}" -d '{}' "$sso/session")
+check "the sign-on name becomes a user (created as a member, with the domain)" \
+    grep -q '"email" *: *"alice@sso.test".*"role" *: *"member"' <<<"$body"
+check "and the session works for that user" test "$(status -b "$jar" -u alice:alice-pw "$sso/me")" = 200
+check "the same name finds the same user again" test \
+    "$(curl -s -u alice:alice-pw -X POST "${json[@]}" -d '{}' "$sso/session" | grep -o '"id" *: *"[^"]*"' | head -1)" = \
+    "$(grep -o '"id" *: *"[^"]*"' <<<"$body" | head -1)"
+check "a session cookie used under another sign-on name is refused" \
+    test "$(status -b "$jar" -u bob:bob-pw "$sso/me")" = 401
+check "a name with @ is used as it is" grep -q '"email" *: *"carol@elsewhere.test"' \
+    <(curl -s -u carol@elsewhere.test:carol-pw -X POST "${json[@]}" -d '{}' "$sso/session")
+check "with the mode off, nginx's name is not trusted (422: email and password needed)" \
+    test "$(status -u alice:alice-pw -X POST "${json[@]}" -d '{}' "$plain/session")" = 422
+check "a client cannot pass a name in a header" \
+    test "$(status -H 'Remote-User: alice' -H 'X-Remote-User: alice' -X POST "${json[@]}" -d '{}' "$sso/session")" = 401
+
+kill "$(cat "$dir/nginx.pid")" "$app" 2>/dev/null
+wait "$app" 2>/dev/null
