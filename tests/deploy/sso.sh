@@ -35,6 +35,19 @@ nginx_conf "$dir" "
         auth_basic_user_file $dir/htpasswd;
         include $dir/partnerships.conf;
     }
+    # Two serve instances (as if on two hosts) behind one upstream.
+    upstream two_instances {
+        server unix:$var/run/partnerships.sock;
+        server unix:$dir/sso.sock;
+    }
+    server {
+        listen 127.0.0.1:$((port + 2));
+        location /api/ {
+            fastcgi_pass two_instances;
+            include $dir/fastcgi_params;
+            fastcgi_param DOCUMENT_URI \$uri;
+        }
+    }
     # The test stack's own program (password mode) behind the same auth_basic.
     server {
         listen 127.0.0.1:$((port + 1));
@@ -50,8 +63,9 @@ nginx_conf "$dir" "
 "
 [ "$(id -u)" -eq 0 ] && chown -R partnerships:partnerships "$dir"
 
+# 4 workers: more than the snippet's keepalive 3 (see partnerships-http.conf).
 PARTNERSHIPS_AUTH_MODE=remote-user PARTNERSHIPS_REMOTE_USER_DOMAIN=sso.test PARTNERSHIPS_SOCKET="$dir/sso.sock" \
-    PARTNERSHIPS_WORKERS=2 PARTNERSHIPS_COOKIE_SECURE=0 \
+    PARTNERSHIPS_WORKERS=4 PARTNERSHIPS_COOKIE_SECURE=0 \
     PARTNERSHIPS_DATABASE_URL="host=$var/run dbname=partnerships user=partnerships_app" \
     "${run[@]}" "$bin" serve >"$dir/app.log" 2>&1 </dev/null &
 app=$!
@@ -84,6 +98,23 @@ check "with the mode off, nginx's name is not trusted (422: email and password n
     test "$(status -u alice:alice-pw -X POST "${json[@]}" -d '{}' "$plain/session")" = 422
 check "a client cannot pass a name in a header" \
     test "$(status -H 'Remote-User: alice' -H 'X-Remote-User: alice' -X POST "${json[@]}" -d '{}' "$sso/session")" = 401
+
+# Two instances behind one upstream: both answer.
+before=$(grep -c 'path="/api/v1/health"' "$var/log/app.log")
+codes=$(for _ in $(seq 20); do status "http://127.0.0.1:$((port + 2))/api/v1/health"; echo; done | sort | uniq -c | xargs)
+check "two serve instances behind one upstream: every request answered ($codes)" test "$codes" = "20 200"
+check "... by both instances" test "$(grep -c 'path="/api/v1/health"' "$dir/app.log")" -gt 0 -a \
+    "$(grep -c 'path="/api/v1/health"' "$var/log/app.log")" -gt "$before"
+
+# SIGHUP under load: workers are replaced, no request is lost.
+seq 400 | xargs -P 8 -I{} curl -s -o /dev/null -w '%{http_code}\n' -b "$jar" -u alice:alice-pw "$sso/me" \
+    >"$dir/load.txt" &
+load=$!
+for _ in 1 2 3; do sleep 0.3; kill -HUP "$app"; done
+wait "$load"
+codes=$(sort "$dir/load.txt" | uniq -c | xargs)
+check "SIGHUP three times under load loses no request ($codes)" test "$codes" = "400 200"
+check "... and the workers were replaced" test "$(grep -c 'reload: workers replaced' "$dir/app.log")" -eq 3
 
 kill "$(cat "$dir/nginx.pid")" "$app" 2>/dev/null
 wait "$app" 2>/dev/null
