@@ -133,7 +133,7 @@ start() {
     local keepalive="keepalive $((workers - 1));"
     [ "$workers" -gt 1 ] || keepalive=""
     sed -e "s|unix:/run/partnerships/partnerships.sock|unix:$var/run/partnerships.sock|" \
-        -e "s|keepalive 3;|$keepalive|" -e "s|rate=10r/m|rate=${PARTNERSHIPS_SIGNIN_RATE:-10r/m}|" \
+        -e "s|keepalive 1;|$keepalive|" -e "s|rate=10r/m|rate=${PARTNERSHIPS_SIGNIN_RATE:-10r/m}|" \
         "$here/nginx/partnerships-http.conf" >"$var/nginx/partnerships-http.conf"
     sed -e "s|@VAR@|$var|g" -e "s|@PORT@|$port|g" "$here/nginx/local.conf.in" >"$var/nginx/nginx.conf"
     [ "$(id -u)" -eq 0 ] && chown -R "$run_user:$run_user" "$var/nginx"

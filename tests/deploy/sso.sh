@@ -63,7 +63,6 @@ nginx_conf "$dir" "
 "
 [ "$(id -u)" -eq 0 ] && chown -R partnerships:partnerships "$dir"
 
-# 4 workers: more than the snippet's keepalive 3 (see partnerships-http.conf).
 PARTNERSHIPS_AUTH_MODE=remote-user PARTNERSHIPS_REMOTE_USER_DOMAIN=sso.test PARTNERSHIPS_SOCKET="$dir/sso.sock" \
     PARTNERSHIPS_WORKERS=4 PARTNERSHIPS_COOKIE_SECURE=0 \
     PARTNERSHIPS_DATABASE_URL="host=$var/run dbname=partnerships user=partnerships_app" \
