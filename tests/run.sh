@@ -82,6 +82,10 @@ out=$("$root/tests/deploy/sso.sh" "$var" $((port + 2)) "$build/partnerships" 2>&
 echo "$out" | grep -v '^ok ' || true
 count "deploy sso" "$(echo "$out" | grep -c '^ok ')" "$(echo "$out" | grep -c '^not ok ')"
 
+out=$("$root/tests/deploy/backup.sh" "$var" "$build/partnerships" 2>&1)
+echo "$out" | grep -v '^ok ' || true
+count "deploy backup" "$(echo "$out" | grep -c '^ok ')" "$(echo "$out" | grep -c '^not ok ')"
+
 # --- stop, then read the logs ----------------------------------------------
 "$root/deploy/stack.sh" stop "$var"
 reports=$(cat "$var"/log/asan* "$var"/log/ubsan* 2>/dev/null | grep -Ec 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:')
