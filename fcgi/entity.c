@@ -230,6 +230,20 @@ static char *entity_enum_message(const json_t *labels)
     return strdup(buf);
 }
 
+/* True when value is an array whose items are all of the given type. */
+static bool entity_json_list_of(const json_t *value, json_type type)
+{
+    size_t i;
+    json_t *item;
+
+    if (!json_is_array(value))
+        return false;
+    json_array_foreach(value, i, item)
+        if (json_typeof(item) != type)
+            return false;
+    return true;
+}
+
 /* The text form of a JSON value for a field, as a PostgreSQL parameter.
  * *out is malloc'd (NULL for SQL null); on error *message is set (static or,
  * when *owned_message, malloc'd). */
@@ -293,22 +307,14 @@ static enum entity_value_error entity_value(const struct db *db, const struct en
         }
         *out = strdup(json_is_true(value) ? "true" : "false");
         return VALUE_OK;
-    case FIELD_STRINGS: {
-        size_t i;
-        json_t *item;
-
-        if (!json_is_array(value)) {
-            *message = strdup("must be a list of strings");
+    case FIELD_STRINGS:
+    case FIELD_OBJECTS:
+        if (!entity_json_list_of(value, field->type == FIELD_STRINGS ? JSON_STRING : JSON_OBJECT)) {
+            *message = strdup(field->type == FIELD_STRINGS ? "must be a list of strings" : "must be a list of objects");
             return VALUE_WRONG_TYPE;
         }
-        json_array_foreach(value, i, item)
-            if (!json_is_string(item)) {
-                *message = strdup("must be a list of strings");
-                return VALUE_WRONG_TYPE;
-            }
-        *out = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+        *out = json_dumps(value, JSON_COMPACT);
         return VALUE_OK;
-    }
     case FIELD_NUMBER:
         if (!json_is_number(value)) {
             *message = strdup("must be a number");
@@ -316,22 +322,6 @@ static enum entity_value_error entity_value(const struct db *db, const struct en
         }
         *out = entity_strdup_printf("%.17g", json_number_value(value));
         return VALUE_OK;
-    case FIELD_OBJECTS: {
-        size_t i;
-        json_t *item;
-
-        if (!json_is_array(value)) {
-            *message = strdup("must be a list of objects");
-            return VALUE_WRONG_TYPE;
-        }
-        json_array_foreach(value, i, item)
-            if (!json_is_object(item)) {
-                *message = strdup("must be a list of objects");
-                return VALUE_WRONG_TYPE;
-            }
-        *out = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
-        return VALUE_OK;
-    }
     case FIELD_JSON:
         if (!json_is_object(value)) {
             *message = strdup("must be an object");
