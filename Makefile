@@ -18,8 +18,12 @@ SRC     := $(wildcard fcgi/*.c)
 HDR     := $(wildcard fcgi/*.h)
 LIB_SRC := $(filter-out fcgi/main.c,$(SRC))
 UNIT    := $(wildcard tests/unit/test_*.c)
+FUZZ    := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+# libFuzzer with AddressSanitizer and UndefinedBehaviorSanitizer (clang).
+FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test bench clean install help unit
+.PHONY: all deps run test bench clean install help unit fuzz fuzzers
 
 all: $(BUILD)/release/partnerships
 
@@ -28,6 +32,7 @@ help:
 	@echo "make deps       install the Debian packages the project needs"
 	@echo "make run        run the whole stack on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
 	@echo "make test       run every test suite on a fresh private stack"
+	@echo "make fuzz       run every fuzzer for FUZZ_SECONDS (60) each"
 	@echo "make install    install into \$$(DESTDIR)\$$(PREFIX) (PREFIX=$(PREFIX)): program, sql, frontend, nginx and systemd files"
 	@echo "make clean      remove build outputs and test stacks (keeps var/ data of make run)"
 
@@ -46,7 +51,16 @@ $(BUILD)/asan/partnerships: $(SRC) $(HDR) | $(BUILD)/asan
 $(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/check.h $(LIB_SRC) $(HDR) | $(BUILD)/asan
 	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -Ifcgi -o $@ $< $(LIB_SRC) $(LDLIBS)
 
-$(BUILD)/release $(BUILD)/asan:
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(HDR) | $(BUILD)/fuzz
+	clang $(BASE_CFLAGS) $(FUZZ_CFLAGS) -Ifcgi -o $@ $< $(LIB_SRC) $(LDLIBS)
+
+fuzzers: $(FUZZ)
+
+# Every harness for FUZZ_SECONDS (60) each; make test runs them for 3.
+fuzz: fuzzers
+	@tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS)
+
+$(BUILD)/release $(BUILD)/asan $(BUILD)/fuzz:
 	@mkdir -p $@
 
 unit: $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(UNIT))
@@ -56,7 +70,7 @@ run: $(BUILD)/release/partnerships
 
 test:
 	@deploy/deps.sh --check || deploy/deps.sh
-	@$(MAKE) --no-print-directory $(BUILD)/asan/partnerships unit
+	@$(MAKE) --no-print-directory $(BUILD)/asan/partnerships unit fuzzers
 	@tests/run.sh "$(BUILD)/asan"
 
 # Installed tree: bin/partnerships, share/partnerships/{sql,frontend,nginx},

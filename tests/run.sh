@@ -30,6 +30,11 @@ for t in "$build"/test_*; do
     count "unit $(basename "$t")" "$(echo "$out" | grep -c '^ok ')" "$(echo "$out" | grep -Ec '^not ok |ERROR: (Address|Undefined|Leak)Sanitizer|runtime error:')"
 done
 
+# --- fuzz (briefly: a crash found once stays found in the seed corpus) -----
+out=$("$root/tests/fuzz/run.sh" "$(dirname "$build")/fuzz" "${FUZZ_SECONDS:-3}" 2>&1)
+echo "$out" | grep -v '^ok ' || true
+count "fuzz" "$(echo "$out" | grep -c '^ok ')" "$(echo "$out" | grep -c '^not ok ')"
+
 # --- the stack -------------------------------------------------------------
 export ADMIN_EMAIL=admin@test.example ADMIN_PASSWORD=admin-test-password DEMO=0 PG_FAST=1
 export PARTNERSHIPS_WORKERS=${PARTNERSHIPS_WORKERS:-4}
