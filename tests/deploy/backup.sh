@@ -25,7 +25,7 @@ digest() { "$pgbin/psql" -X -q -tA -h "$var/run" -U postgres -d "$1" -f "$root/t
 seen() { "$pgbin/psql" -X -q -tA -h "$var/run" -U postgres -d "$1" -v member="$member" -f "$root/tests/deploy/member_view.sql"; }
 
 check "pg_dump of the live database" "${as_pg[@]}" "$pgbin/pg_dump" -h "$var/run" -U postgres -Fc -f "$dir/partnerships.dump" partnerships
-sql postgres "drop database if exists partnerships_restored" >/dev/null
+sql postgres "drop database if exists partnerships_restored" >/dev/null 2>&1
 # Owned by the schema owner, as the original: its functions need the
 # schema rights of the database owner (README "Backup and restore").
 check "createdb for the restore" sql postgres "create database partnerships_restored owner partnerships_owner"
