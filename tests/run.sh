@@ -80,8 +80,9 @@ count "api" "${api_pass:-0}" "${api_fail:-1}"
 
 # --- faults (after the API suite: they kill workers) ------------------------
 out=$(cd "$root" && MASTER_PID=$(cat "$var/run/app.pid") PG_CTL="$pgbin/pg_ctl" PGDATA="$var/pg" \
+      NGINX_PID_FILE="$var/nginx/nginx.pid" \
       node --test --test-reporter=tap --test-concurrency=1 tests/faults/ 2>&1)
-echo "$out" | grep -E '^not ok|^# [0-9]+ creates|^# (fast|immediate):' -A30 | head -n 60 || true
+echo "$out" | grep -E '^not ok|^# [0-9]+ creates|^# (fast|immediate|reload):' -A30 | head -n 60 || true
 count "faults" "$(echo "$out" | grep -E '^# pass' | awk '{print $3}')" "$(echo "$out" | grep -E '^# fail' | awk '{print $3}')"
 
 # --- deploy: the nginx snippets in a stock config ---------------------------
