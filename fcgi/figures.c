@@ -29,15 +29,18 @@ static const struct {
      * outbound referrals; all over the partners this user can see. */
     [FIGURES_OVERVIEW] = {"overview",
         "select json_build_object("
-        " 'activePartners', count(*) filter (where p.status in ('active', 'expanding')),"
-        " 'revenueAttributed', coalesce(sum(p.revenue_attributed), 0),"
+        " 'activePartners', coalesce(sum(b.n) filter (where b.status in ('active', 'expanding')), 0),"
+        " 'revenueAttributed', coalesce(sum(b.revenue), 0),"
         " 'introsMade', (select count(*) from public.referrals r where r.direction = 'outbound' and r.deleted_at is null),"
-        " 'reviewsDue', count(*) filter (where p.next_review <= current_date),"
-        " 'partners', count(*),"
-        " 'partnersByStatus', (select json_object_agg(s.status, (select count(*) from public.partners q"
-        "    where q.status = s.status and q.deleted_at is null) order by s.ord)"
-        "    from unnest(enum_range(null::public.partner_status)) with ordinality s(status, ord)))::text"
-        " from public.partners p where p.deleted_at is null"},
+        " 'reviewsDue', coalesce(sum(b.due), 0),"
+        " 'partners', coalesce(sum(b.n), 0),"
+        " 'partnersByStatus', json_object_agg(b.status, coalesce(b.n, 0) order by b.ord))::text"
+        /* One pass over the partners, grouped by status; every status present. */
+        " from (select s.status, s.ord, g.n, g.revenue, g.due"
+        "  from unnest(enum_range(null::public.partner_status)) with ordinality s(status, ord)"
+        "  left join (select p.status, count(*) as n, sum(p.revenue_attributed) as revenue,"
+        "    count(*) filter (where p.next_review <= current_date) as due"
+        "    from public.partners p where p.deleted_at is null group by p.status) g on g.status = s.status) b"},
     /* The seed's intro request, filled from the referral and its partner;
      * a placeholder without a value stays for the user to fill. */
     [FIGURES_INTRO] = {"referral_intro",

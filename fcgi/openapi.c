@@ -48,57 +48,32 @@ static void openapi_schema_name(const struct entity *e, char out[OPENAPI_NAME_BY
     out[n] = '\0';
 }
 
-/* The JSON schema of one field. */
+/* The JSON schema of each field type (JSON text), indexed by field_type. */
+static const char *const openapi_field_types[] = {
+    [FIELD_TEXT] = "{\"type\": \"string\"}",
+    [FIELD_ENUM] = "{\"type\": \"string\"}",
+    [FIELD_INT] = "{\"type\": \"integer\"}",
+    [FIELD_MONEY] = "{\"type\": \"number\", \"minimum\": 0, \"multipleOf\": 0.01}",
+    [FIELD_NUMBER] = "{\"type\": \"number\"}",
+    [FIELD_BOOL] = "{\"type\": \"boolean\"}",
+    [FIELD_DATE] = "{\"type\": \"string\", \"format\": \"date\"}",
+    [FIELD_TIMESTAMP] = "{\"type\": \"string\", \"format\": \"date-time\"}",
+    [FIELD_REF] = "{\"type\": \"string\"}",
+    [FIELD_STRINGS] = "{\"type\": \"array\", \"items\": {\"type\": \"string\"}}",
+    [FIELD_OBJECTS] = "{\"type\": \"array\", \"items\": {\"type\": \"object\"}}",
+    [FIELD_JSON] = "{\"type\": \"object\"}",
+};
+
+/* The JSON schema of one field: its type's, with an enumeration's labels. */
 static json_t *openapi_field_schema(const struct db *db, const struct entity_field *field)
 {
-    json_t *schema = json_object();
+    json_t *schema = json_loads(openapi_field_types[field->type], 0, NULL);
 
-    switch (field->type) {
-    case FIELD_ENUM: {
+    if (field->type == FIELD_ENUM) {
         const json_t *labels = db_enum_labels(db, field->enum_type);
 
-        json_object_set_new(schema, "type", json_string("string"));
         if (labels)
             json_object_set_new(schema, "enum", json_deep_copy(labels));
-        break;
-    }
-    case FIELD_INT:
-        json_object_set_new(schema, "type", json_string("integer"));
-        break;
-    case FIELD_MONEY:
-        json_object_set_new(schema, "type", json_string("number"));
-        json_object_set_new(schema, "minimum", json_integer(0));
-        json_object_set_new(schema, "multipleOf", json_real(0.01));
-        break;
-    case FIELD_NUMBER:
-        json_object_set_new(schema, "type", json_string("number"));
-        break;
-    case FIELD_OBJECTS:
-        json_object_set_new(schema, "type", json_string("array"));
-        json_object_set_new(schema, "items", json_pack("{s:s}", "type", "object"));
-        break;
-    case FIELD_BOOL:
-        json_object_set_new(schema, "type", json_string("boolean"));
-        break;
-    case FIELD_DATE:
-        json_object_set_new(schema, "type", json_string("string"));
-        json_object_set_new(schema, "format", json_string("date"));
-        break;
-    case FIELD_TIMESTAMP:
-        json_object_set_new(schema, "type", json_string("string"));
-        json_object_set_new(schema, "format", json_string("date-time"));
-        break;
-    case FIELD_STRINGS:
-        json_object_set_new(schema, "type", json_string("array"));
-        json_object_set_new(schema, "items", json_pack("{s:s}", "type", "string"));
-        break;
-    case FIELD_JSON:
-        json_object_set_new(schema, "type", json_string("object"));
-        break;
-    case FIELD_TEXT:
-    case FIELD_REF:
-        json_object_set_new(schema, "type", json_string("string"));
-        break;
     }
     if (!(field->flags & FIELD_WRITE))
         json_object_set_new(schema, "readOnly", json_true());

@@ -40,7 +40,8 @@ static const struct route routes[] = {
     {HTTP_GET, "/openapi.json", NULL, openapi_get, NULL, ROUTE_PUBLIC, "This document",
      "{\"tag\":\"operations\",\"response\":{\"type\":\"object\"}}"},
     {HTTP_POST, "/session", NULL, auth_session_create, NULL, ROUTE_PUBLIC | ROUTE_JSON,
-     "Sign in: sets the session cookie; 401 for a wrong email or password, 429 after too many",
+     "Sign in: sets the session cookie; 401 for a wrong email or password, 429 after too many. "
+     "In remote-user mode, the body {} signs in the user nginx authenticated",
      "{\"body\":" DOC_STRINGS(DOC_STRING("email") "," DOC_STRING("password")) ",\"response\":" DOC_SESSION "}"},
     {HTTP_DELETE, "/session", NULL, auth_session_delete, NULL, 0, "Sign out: the session ends on the server",
      "{\"ok\":204}"},
@@ -131,6 +132,18 @@ static bool router_id_valid(const char *s, size_t len)
     return true;
 }
 
+/* The entity named by the first len bytes of path, or NULL. */
+static struct entity *router_entity(const char *path, size_t len)
+{
+    char name[API_ID_MAX + 1];
+
+    if (len > API_ID_MAX)
+        return NULL;
+    memcpy(name, path, len);
+    name[len] = '\0';
+    return entity_find(name);
+}
+
 /* Matches one pattern against path; fills ids and entity on success. */
 static bool router_path_matches(const char *pattern, const char *path, struct request_ctx *ctx)
 {
@@ -156,24 +169,13 @@ static bool router_path_matches(const char *pattern, const char *path, struct re
             ctx->ids[nids++][path_len] = '\0';
         } else if (pattern_len == 15 && strncmp(pattern, ":collection.csv", 15) == 0) {
             /* Any collection or view, with ".csv" after its name. */
-            char name[API_ID_MAX + 1];
-
-            if (path_len <= 4 || path_len - 4 > API_ID_MAX || strncmp(path + path_len - 4, ".csv", 4) != 0)
-                return false;
-            memcpy(name, path, path_len - 4);
-            name[path_len - 4] = '\0';
-            if (!(entity = entity_find(name)))
+            if (path_len <= 4 || strncmp(path + path_len - 4, ".csv", 4) != 0 ||
+                !(entity = router_entity(path, path_len - 4)))
                 return false;
         } else if ((pattern_len == 11 && strncmp(pattern, ":collection", 11) == 0) ||
                    (pattern_len == 5 && strncmp(pattern, ":view", 5) == 0)) {
-            char name[API_ID_MAX + 1];
-
-            if (path_len > API_ID_MAX)
-                return false;
-            memcpy(name, path, path_len);
-            name[path_len] = '\0';
             /* ":collection" is a collection, ":view" a list-only view. */
-            if (!(entity = entity_find(name)) || entity->view != (pattern_len == 5))
+            if (!(entity = router_entity(path, path_len)) || entity->view != (pattern_len == 5))
                 return false;
         } else if (pattern_len != path_len || strncmp(pattern, path, path_len) != 0) {
             return false;

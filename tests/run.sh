@@ -22,6 +22,23 @@ count() {  # suite passed failed
     failed=$((failed + $3))
 }
 
+checks() {  # suite command...: a script printing "ok ..."/"not ok ..." lines
+    local out
+    out=$("${@:2}" 2>&1)
+    echo "$out" | grep -v '^ok ' || true
+    count "$1" "$(echo "$out" | grep -c '^ok ')" "$(echo "$out" | grep -c '^not ok ')"
+}
+
+node_suite() {  # suite node-test-args...: TAP from node --test; no summary counts as a failure
+    local out pass fail
+    out=$(cd "$root" && node --test --test-reporter=tap "${@:2}" 2>&1)
+    echo "$out" | grep -E '^not ok|^# (tests|pass|fail)|^# measured:' || true
+    echo "$out" | grep -B2 -A30 '^not ok' | head -n 200 || true
+    pass=$(echo "$out" | grep -E '^# pass' | awk '{print $3}')
+    fail=$(echo "$out" | grep -E '^# fail' | awk '{print $3}')
+    count "$1" "${pass:-0}" "${fail:-1}"
+}
+
 # --- unit ------------------------------------------------------------------
 for t in "$build"/test_*; do
     [ -x "$t" ] || continue
@@ -31,9 +48,7 @@ for t in "$build"/test_*; do
 done
 
 # --- fuzz (briefly: a crash found once stays found in the seed corpus) -----
-out=$("$root/tests/fuzz/run.sh" "$(dirname "$build")/fuzz" "${FUZZ_SECONDS:-3}" 2>&1)
-echo "$out" | grep -v '^ok ' || true
-count "fuzz" "$(echo "$out" | grep -c '^ok ')" "$(echo "$out" | grep -c '^not ok ')"
+checks "fuzz" "$root/tests/fuzz/run.sh" "$(dirname "$build")/fuzz" "${FUZZ_SECONDS:-3}"
 
 # --- the stack -------------------------------------------------------------
 export ADMIN_EMAIL=admin@test.example ADMIN_PASSWORD=admin-test-password DEMO=0 PG_FAST=1
@@ -71,32 +86,16 @@ done
 
 # --- api (node --test) -----------------------------------------------------
 export API_BASE="http://127.0.0.1:$port"
-out=$(cd "$root" && node --test --test-reporter=tap --test-concurrency=4 tests/api/ 2>&1)
-echo "$out" | grep -E '^not ok|^# (tests|pass|fail)' || true
-echo "$out" | grep -B2 -A30 '^not ok' | head -n 200 || true
-api_pass=$(echo "$out" | grep -E '^# pass' | awk '{print $3}')
-api_fail=$(echo "$out" | grep -E '^# fail' | awk '{print $3}')
-count "api" "${api_pass:-0}" "${api_fail:-1}"
+node_suite "api" --test-concurrency=4 tests/api/
 
 # --- faults (after the API suite: they kill workers) ------------------------
-out=$(cd "$root" && MASTER_PID=$(cat "$var/run/app.pid") PG_CTL="$pgbin/pg_ctl" PGDATA="$var/pg" \
-      NGINX_PID_FILE="$var/nginx/nginx.pid" \
-      node --test --test-reporter=tap --test-concurrency=1 tests/faults/ 2>&1)
-echo "$out" | grep -E '^not ok|^# [0-9]+ creates|^# (fast|immediate|reload):' -A30 | head -n 60 || true
-count "faults" "$(echo "$out" | grep -E '^# pass' | awk '{print $3}')" "$(echo "$out" | grep -E '^# fail' | awk '{print $3}')"
+MASTER_PID=$(cat "$var/run/app.pid") PG_CTL="$pgbin/pg_ctl" PGDATA="$var/pg" NGINX_PID_FILE="$var/nginx/nginx.pid" \
+    node_suite "faults" --test-concurrency=1 tests/faults/
 
-# --- deploy: the nginx snippets in a stock config ---------------------------
-out=$("$root/tests/deploy/nginx_include.sh" "$var" $((port + 1)) 2>&1)
-echo "$out" | grep -v '^ok ' || true
-count "deploy nginx_include" "$(echo "$out" | grep -c '^ok ')" "$(echo "$out" | grep -c '^not ok ')"
-
-out=$("$root/tests/deploy/sso.sh" "$var" $((port + 2)) "$build/partnerships" 2>&1)
-echo "$out" | grep -v '^ok ' || true
-count "deploy sso" "$(echo "$out" | grep -c '^ok ')" "$(echo "$out" | grep -c '^not ok ')"
-
-out=$("$root/tests/deploy/backup.sh" "$var" "$build/partnerships" 2>&1)
-echo "$out" | grep -v '^ok ' || true
-count "deploy backup" "$(echo "$out" | grep -c '^ok ')" "$(echo "$out" | grep -c '^not ok ')"
+# --- deploy: install, stock nginx, sign-on, backup ---------------------------
+checks "deploy nginx_include" "$root/tests/deploy/nginx_include.sh" "$var" $((port + 1))
+checks "deploy sso" "$root/tests/deploy/sso.sh" "$var" $((port + 2)) "$build/partnerships"
+checks "deploy backup" "$root/tests/deploy/backup.sh" "$var" "$build/partnerships"
 
 # --- stop, then read the logs ----------------------------------------------
 "$root/deploy/stack.sh" stop "$var"

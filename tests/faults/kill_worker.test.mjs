@@ -43,7 +43,7 @@ test('kill -9 of workers under write load: only requests in flight fail; nothing
 
   const ok = results.filter((r) => r.status === 201);
   const failed = results.filter((r) => r.status !== 201);
-  t.diagnostic(`${results.length} creates, ${killed.length} workers killed, ${failed.length} failed (${failed.map((f) => f.status)})`);
+  t.diagnostic(`measured: ${results.length} creates, ${killed.length} workers killed, ${failed.length} failed (${failed.map((f) => f.status)})`);
   assert.ok(ok.length > 50, `${ok.length} creates succeeded`);
   assert.ok(failed.length <= killed.length * 2, `only requests in flight failed: ${failed.map((f) => f.status)}`);
   for (const f of failed) assert.ok([0, 502, 503].includes(f.status), `a failed request is 502/503: ${f.status}`);

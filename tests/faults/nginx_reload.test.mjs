@@ -59,7 +59,7 @@ test('nginx reloaded three times under load: every request answered', async (t) 
   await new Promise((r) => setTimeout(r, 500));
   stop = true;
   const partners = await Promise.all(load);
-  t.diagnostic(`reload: ${[...statuses].map(([s, n]) => `${n} x ${s}`).join(', ')}; ${resent} resent; ${writes} writes`);
+  t.diagnostic(`measured: reload: ${[...statuses].map(([s, n]) => `${n} x ${s}`).join(', ')}; ${resent} resent; ${writes} writes`);
   assert.deepEqual([...statuses.keys()], [200], 'every request answered 200 (412 would be a write applied twice)');
   for (const { id, version } of partners) {
     assert.equal((await m.get(`/partners/${id}`)).json.version, version, 'each write applied exactly once');

@@ -49,7 +49,7 @@ for (const mode of ['fast', 'immediate']) {
     await new Promise((r) => setTimeout(r, 300));
     stop = true;
     await Promise.all(load);
-    t.diagnostic(`${mode}: ${[...statuses].map(([s, n]) => `${n} x ${s}`).join(', ')}`);
+    t.diagnostic(`measured: ${mode}: ${[...statuses].map(([s, n]) => `${n} x ${s}`).join(', ')}`);
     for (const s of statuses.keys()) assert.ok([200, 503].includes(s), `only 200 and 503, not ${s}`);
     assert.ok(statuses.get(503) > 0, 'the outage was seen');
     // Every worker reconnects by itself: enough sequential requests reach all of them.
