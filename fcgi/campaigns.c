@@ -5,6 +5,7 @@
 static const struct entity_field campaign_fields[] = {
     {"id", FIELD_TEXT, NULL, FIELD_SORT},
     {"partnerId", FIELD_REF, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
+    {"partner", FIELD_TEXT, NULL, 0},                  /* the partner's company (read-only) */
     {"name", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT},
     {"type", FIELD_ENUM, "campaign_type", FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
     {"channel", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},

@@ -6,6 +6,7 @@
 static const struct entity_field checklist_fields[] = {
     {"id", FIELD_TEXT, NULL, FIELD_SORT},
     {"partnerId", FIELD_REF, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
+    {"partner", FIELD_TEXT, NULL, 0},                  /* the partner's company (read-only) */
     {"templateKey", FIELD_REF, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
     {"title", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT},
     {"campaignId", FIELD_REF, NULL, FIELD_WRITE | FIELD_FILTER},

@@ -6,6 +6,7 @@
 static const struct entity_field integration_fields[] = {
     {"id", FIELD_TEXT, NULL, FIELD_SORT},
     {"partnerId", FIELD_REF, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
+    {"partner", FIELD_TEXT, NULL, 0},                  /* the partner's company (read-only) */
     {"name", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT},
     {"type", FIELD_ENUM, "integration_type", FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
     {"status", FIELD_ENUM, "integration_status", FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
@@ -31,6 +32,7 @@ struct entity integrations_entity = {
 static const struct entity_field idea_fields[] = {
     {"id", FIELD_TEXT, NULL, FIELD_SORT},
     {"partnerId", FIELD_REF, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
+    {"partner", FIELD_TEXT, NULL, 0},                  /* the partner's company (read-only) */
     {"ownerUserId", FIELD_REF, NULL, FIELD_SORT | FIELD_FILTER},
     {"description", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT},
     {"customerRequestCount", FIELD_INT, NULL, FIELD_WRITE | FIELD_SORT},

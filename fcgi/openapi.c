@@ -82,7 +82,8 @@ static json_t *openapi_field_schema(const struct db *db, const struct entity_fie
 
 /* components.schemas.<Entity>: every field; columns maps "table.column" to
  * "nullable", "required" (NOT NULL without a default: a create must give
- * it) or "set" (NOT NULL, filled by a default). */
+ * it) or "set" (NOT NULL, filled by a default), and "ref:table.column" to
+ * the table a foreign key points at (a collection: x-references). */
 static json_t *openapi_entity_schema(const struct db *db, const struct entity *e, const json_t *columns)
 {
     json_t *properties = json_object(), *required = json_array();
@@ -100,6 +101,15 @@ static json_t *openapi_entity_schema(const struct db *db, const struct entity *e
         /* Fields that are no column (derived in the JSON function) may be null. */
         if (!column_kind || strcmp(column_kind, "nullable") == 0)
             json_object_set_new(schema, "nullable", json_true());
+        if (field->type == FIELD_REF) {
+            char ref_key[sizeof(key) + 4];
+            const json_t *target;
+
+            snprintf(ref_key, sizeof(ref_key), "ref:%s", key);
+            target = json_object_get(columns, ref_key);
+            if (target)
+                json_object_set(schema, "x-references", (json_t *)target);
+        }
         if ((field->flags & FIELD_WRITE) && column_kind && strcmp(column_kind, "required") == 0)
             json_array_append_new(required, json_string(field->name));
         json_object_set_new(properties, field->name, schema);
@@ -407,7 +417,11 @@ json_t *openapi_document(struct db *db)
         "select c.table_name || '.' || c.column_name,"
         " case when c.is_nullable = 'YES' then 'nullable'"
         "      when c.column_default is null and c.is_generated = 'NEVER' then 'required' else 'set' end"
-        " from information_schema.columns c where c.table_schema = 'public'", 0, NULL);
+        " from information_schema.columns c where c.table_schema = 'public'"
+        " union all"
+        " select 'ref:' || k.conrelid::regclass || '.' || a.attname, k.confrelid::regclass::text"
+        " from pg_constraint k join pg_attribute a on a.attrelid = k.conrelid and a.attnum = k.conkey[1]"
+        " where k.contype = 'f' and cardinality(k.conkey) = 1 and k.connamespace = 'public'::regnamespace", 0, NULL);
     size_t nroutes;
     const struct route *routes = router_routes(&nroutes);
 

@@ -6,6 +6,7 @@
 static const struct entity_field referral_fields[] = {
     {"id", FIELD_TEXT, NULL, FIELD_SORT},
     {"partnerId", FIELD_REF, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
+    {"partner", FIELD_TEXT, NULL, 0},                  /* the partner's company (read-only) */
     {"direction", FIELD_ENUM, "referral_direction", FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
     {"leadName", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT},
     {"leadCompany", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT},

@@ -5,6 +5,7 @@
 static const struct entity_field shared_customer_fields[] = {
     {"id", FIELD_TEXT, NULL, FIELD_SORT},
     {"partnerId", FIELD_REF, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
+    {"partner", FIELD_TEXT, NULL, 0},                  /* the partner's company (read-only) */
     {"customer", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT},
     {"yourProduct", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
     {"partnerProduct", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
