@@ -63,6 +63,10 @@ fuzz: fuzzers
 $(BUILD)/release $(BUILD)/asan $(BUILD)/fuzz:
 	@mkdir -p $@
 
+# The browser tests' npm packages (playwright-core, axe-core), exactly as locked.
+tests/e2e/node_modules/.package-lock.json: tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+
 unit: $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(UNIT))
 
 run: $(BUILD)/release/partnerships
@@ -70,7 +74,7 @@ run: $(BUILD)/release/partnerships
 
 test:
 	@deploy/deps.sh --check || deploy/deps.sh
-	@$(MAKE) --no-print-directory $(BUILD)/asan/partnerships unit fuzzers
+	@$(MAKE) --no-print-directory $(BUILD)/asan/partnerships unit fuzzers tests/e2e/node_modules/.package-lock.json
 	@tests/run.sh "$(BUILD)/asan"
 
 # Installed tree: bin/partnerships, share/partnerships/{sql,frontend,nginx},

@@ -1050,8 +1050,10 @@ static json_t *entity_csv_value(const struct entity_field *field, const char *ce
         return NULL;
     switch (field->type) {
     case FIELD_TEXT:
-        /* An export puts an apostrophe before text a spreadsheet would run
-         * as a formula (sql/004_csv.sql); one is taken off again. */
+    case FIELD_REF:
+        /* An export puts an apostrophe before a string a spreadsheet would
+         * run as a formula (sql/004_csv.sql): text, and ids, which may start
+         * with '-'.  One is taken off again. */
         if (cell[0] == '\'') {
             size_t quotes = strspn(cell, "'");
 
@@ -1062,7 +1064,6 @@ static json_t *entity_csv_value(const struct entity_field *field, const char *ce
     case FIELD_ENUM:
     case FIELD_DATE:
     case FIELD_TIMESTAMP:
-    case FIELD_REF:
         return json_string(cell);
     case FIELD_BOOL:
         if (strcasecmp(cell, "true") == 0)

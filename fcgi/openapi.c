@@ -7,6 +7,7 @@
  * are not collections describe their bodies in the route table's `doc`. */
 #include "openapi.h"
 
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -80,10 +81,34 @@ static json_t *openapi_field_schema(const struct db *db, const struct entity_fie
     return schema;
 }
 
+/* A column default (text from the catalogue) as the field's JSON value. */
+static json_t *openapi_default(const struct entity_field *field, const char *value)
+{
+    switch (field->type) {
+    case FIELD_INT:
+        return json_integer(strtoll(value, NULL, 10));
+    case FIELD_MONEY:
+    case FIELD_NUMBER:
+        return json_real(strtod(value, NULL));
+    case FIELD_BOOL:
+        return json_boolean(strcmp(value, "true") == 0);
+    case FIELD_STRINGS:
+    case FIELD_OBJECTS:
+    case FIELD_JSON: {
+        json_t *parsed = json_loads(value, JSON_DECODE_ANY, NULL);
+
+        return parsed ? parsed : json_null();
+    }
+    default:
+        return json_string(value);
+    }
+}
+
 /* components.schemas.<Entity>: every field; columns maps "table.column" to
  * "nullable", "required" (NOT NULL without a default: a create must give
  * it) or "set" (NOT NULL, filled by a default), and "ref:table.column" to
- * the table a foreign key points at (a collection: x-references). */
+ * the table a foreign key points at (a collection: x-references), and
+ * "default:table.column" to a plain default value. */
 static json_t *openapi_entity_schema(const struct db *db, const struct entity *e, const json_t *columns)
 {
     json_t *properties = json_object(), *required = json_array();
@@ -109,6 +134,15 @@ static json_t *openapi_entity_schema(const struct db *db, const struct entity *e
             target = json_object_get(columns, ref_key);
             if (target)
                 json_object_set(schema, "x-references", (json_t *)target);
+        }
+        if (field->flags & FIELD_WRITE) {
+            char default_key[sizeof(key) + 8];
+            const char *value;
+
+            snprintf(default_key, sizeof(default_key), "default:%s", key);
+            value = json_string_value(json_object_get(columns, default_key));
+            if (value)
+                json_object_set_new(schema, "default", openapi_default(field, value));
         }
         if ((field->flags & FIELD_WRITE) && column_kind && strcmp(column_kind, "required") == 0)
             json_array_append_new(required, json_string(field->name));
@@ -418,6 +452,15 @@ json_t *openapi_document(struct db *db)
         " case when c.is_nullable = 'YES' then 'nullable'"
         "      when c.column_default is null and c.is_generated = 'NEVER' then 'required' else 'set' end"
         " from information_schema.columns c where c.table_schema = 'public'"
+        " union all"
+        /* Defaults that are plain values ('prospect'::partner_status, 0, false)
+         * become the fields' "default" (forms show them); expressions do not. */
+        " select 'default:' || c.table_name || '.' || c.column_name,"
+        "  case when c.column_default ~ '^''[^'']*''::[a-z_ .]+$' then split_part(c.column_default, '''', 2)"
+        "       else c.column_default end"
+        " from information_schema.columns c where c.table_schema = 'public'"
+        "  and (c.column_default ~ '^''[^'']*''::[a-z_ .]+$' or c.column_default ~ '^-?[0-9]+(\\.[0-9]+)?$'"
+        "       or c.column_default in ('true', 'false'))"
         " union all"
         " select 'ref:' || k.conrelid::regclass || '.' || a.attname, k.confrelid::regclass::text"
         " from pg_constraint k join pg_attribute a on a.attrelid = k.conrelid and a.attnum = k.conkey[1]"

@@ -88,6 +88,9 @@ done
 export API_BASE="http://127.0.0.1:$port"
 node_suite "api" --test-concurrency=4 tests/api/
 
+# --- e2e: headless Chromium (Debian) driven by playwright-core ---------------
+node_suite "e2e" --test-concurrency=1 tests/e2e/
+
 # --- faults (after the API suite: they kill workers) ------------------------
 MASTER_PID=$(cat "$var/run/app.pid") PG_CTL="$pgbin/pg_ctl" PGDATA="$var/pg" NGINX_PID_FILE="$var/nginx/nginx.pid" \
     node_suite "faults" --test-concurrency=1 tests/faults/

@@ -1,0 +1,81 @@
+// A built-in template from the playbook, shown as the seed words it, with a
+// form to start it as a checklist for one of the user's partners.
+
+import { api } from '../api.js';
+import { h, uid } from '../dom.js';
+import * as format from '../format.js';
+import { toast } from './toast.js';
+
+let templates = null;
+let partnerChoices = null;
+
+export async function loadTemplates() {
+  if (!templates) templates = (await api.get('templates')).items;
+  return templates;
+}
+
+export function templatesOf(kind) {
+  return templates.filter((t) => t.kind === kind);
+}
+
+export async function partnerOptions(refresh = false) {
+  if (!partnerChoices || refresh) partnerChoices = (await api.get('partners', { limit: 500, sort: 'company' })).items;
+  return partnerChoices;
+}
+
+export function forgetPartners() {
+  partnerChoices = null;
+}
+
+// templateBlock(template, {startable, onStarted(checklist)}) → <details>
+export function templateBlock(template, options = {}) {
+  const body = h('div', { class: 'template-body' });
+  if (template.header) body.append(h('p', { class: 'template-header' }, template.header));
+  if (template.body) body.append(h('pre', { class: 'template-text' }, template.body));
+  if (template.items.length) {
+    body.append(h(options.startable === false ? 'ul' : 'ul', { class: options.startable === false ? 'bullets' : 'boxes' },
+      template.items.map((text) => h('li', null, text))));
+  }
+  if (options.startable !== false) body.append(startForm(template, options.onStarted));
+  return h('details', { class: 'template', dataset: { template: template.key }, open: options.open || false },
+    h('summary', null, template.title), body);
+}
+
+function startForm(template, onStarted) {
+  const partnerId = uid('start-partner');
+  const select = h('select', { id: partnerId, required: true });
+  const placeholders = template.placeholders.filter((p) => p !== 'name').map((name) => {
+    const id = uid('placeholder');
+    return { name, input: h('input', { id, type: name === 'date' ? 'date' : 'text' }), id };
+  });
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  const form = h('form', {
+    class: 'start-form',
+    onsubmit: async (event) => {
+      event.preventDefault();
+      error.textContent = '';
+      if (!select.value) { error.textContent = 'Choose a partner first.'; select.focus(); return; }
+      const partner = (await partnerOptions()).find((p) => p.id === select.value);
+      const fields = {};
+      if (template.placeholders.includes('name') && partner) fields.name = partner.company;
+      for (const p of placeholders) if (p.input.value.trim()) fields[p.name] = p.input.value.trim();
+      try {
+        const checklist = await api.post('checklists', { templateKey: template.key, partnerId: select.value, fields });
+        toast(`Started “${template.title}” for ${checklist.partner}.`);
+        for (const p of placeholders) p.input.value = '';
+        onStarted?.(checklist);
+      } catch (e) {
+        error.textContent = Object.values(e.fields || {})[0] || e.message;
+      }
+    },
+  },
+  h('div', { class: 'field' }, h('label', { for: partnerId }, 'Partner'), select),
+  placeholders.map((p) => h('div', { class: 'field' }, h('label', { for: p.id }, format.label(p.name)), p.input)),
+  h('button', { type: 'submit', class: 'primary' }, 'Start checklist'),
+  error);
+  partnerOptions().then((partners) => {
+    select.replaceChildren(h('option', { value: '' }, partners.length ? 'Choose a partner…' : 'Add a partner first'),
+      ...partners.map((p) => h('option', { value: p.id }, p.company)));
+  });
+  return form;
+}

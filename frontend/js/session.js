@@ -1,0 +1,114 @@
+// Who is signed in: sign-in page, the sign-in dialog when a session ends
+// mid-work (the page beneath, and what was typed in it, stays), sign-out.
+
+import { api, ApiError, onSessionEnded, setCsrfToken } from './api.js';
+import { h, uid } from './dom.js';
+
+let currentUser = null;
+let users = new Map();
+
+export function me() {
+  return currentUser;
+}
+
+export function isAdmin() {
+  return currentUser?.role === 'admin';
+}
+
+export function userName(id) {
+  return users.get(id)?.name || id;
+}
+
+export function allUsers() {
+  return [...users.values()];
+}
+
+export async function loadUsers() {
+  const list = await api.get('users');
+  users = new Map(list.items.map((u) => [u.id, u]));
+}
+
+// The signed-in user, or null (401).
+export async function resume() {
+  try {
+    const answer = await api.get('me');
+    setCsrfToken(answer.csrfToken);
+    currentUser = answer.user;
+    return currentUser;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return null;
+    throw e;
+  }
+}
+
+export async function signOut() {
+  try {
+    await api.del('session');
+  } finally {
+    currentUser = null;
+    setCsrfToken(null);
+  }
+}
+
+// The sign-in form; onSignedIn(user) after success.  emailHint: for the
+// dialog after a session ended (the same user signs in again).
+export function signInForm(onSignedIn, emailHint = '') {
+  const emailId = uid('email');
+  const passwordId = uid('password');
+  const errorId = uid('error');
+  const email = h('input', { id: emailId, type: 'email', name: 'email', autocomplete: 'username', required: true, value: emailHint });
+  const password = h('input', { id: passwordId, type: 'password', name: 'password', autocomplete: 'current-password', required: true });
+  const error = h('p', { id: errorId, class: 'form-error', role: 'alert' });
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
+  const form = h('form', {
+    class: 'signin',
+    'aria-describedby': errorId,
+    onsubmit: async (event) => {
+      event.preventDefault();
+      error.textContent = '';
+      submit.disabled = true;
+      try {
+        const answer = await api.post('session', { email: email.value, password: password.value });
+        setCsrfToken(answer.csrfToken);
+        currentUser = answer.user;
+        password.value = '';
+        await onSignedIn(currentUser);
+      } catch (e) {
+        error.textContent = e.status === 401 ? 'That email and password do not match an account.' : e.message;
+        password.select();
+      } finally {
+        submit.disabled = false;
+      }
+    },
+  },
+  h('label', { for: emailId }, 'Email'), email,
+  h('label', { for: passwordId }, 'Password'), password,
+  error, submit);
+  return { form, focus: () => (email.value ? password : email).focus() };
+}
+
+// When any request meets 401: a modal sign-in over the current page; the
+// request is sent again once the user is back.  Several requests failing at
+// once share one dialog.
+let pending = null;
+onSessionEnded(() => {
+  if (pending) return pending;
+  pending = new Promise((resolve) => {
+    const dialog = h('dialog', { class: 'signin-dialog', 'aria-labelledby': 'signin-again-title' });
+    const { form, focus } = signInForm(async () => {
+      dialog.close();
+      dialog.remove();
+      pending = null;
+      resolve();
+    }, currentUser?.email || '');
+    dialog.append(
+      h('h2', { id: 'signin-again-title' }, 'Your session has ended'),
+      h('p', null, 'Sign in again to carry on; nothing you typed is lost.'),
+      form);
+    dialog.addEventListener('cancel', (event) => event.preventDefault());
+    document.body.append(dialog);
+    dialog.showModal();
+    focus();
+  });
+  return pending;
+});

@@ -1,0 +1,261 @@
+// What a person does in the browser, in headless Chromium (Debian's), against
+// the stack tests/run.sh started: sign in, create a partner through the form
+// (a validation error first), table and board, drag to active and see the
+// callout change, history, delete / undo / trash / restore, another member's
+// view, a stored-XSS company name, a conflicting drag, a session that ends
+// while typing, and an axe-core scan of every page.  Screenshots of each page
+// are left in var/test/screenshots to be looked at.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { admin, newMember, newPartner, unique, MEMBER_PASSWORD } from '../api/lib.mjs';
+
+const ORIGIN = process.env.API_BASE ?? 'http://127.0.0.1:8091';
+const SHOTS = new URL('../../var/test/screenshots/', import.meta.url);
+const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const PAGES = ['overview', 'co-marketing', 'integrations', 'referrals', 'customer-sharing', 'onboarding', 'performance', 'review', 'trash'];
+
+let browser;
+let adminApi;
+let alice;   // member: the one who works in the browser
+let bob;     // another member
+const problems = [];   // CSP violations, script errors, alert() calls
+
+async function newPage(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (/Content.Security.Policy|Refused to/i.test(m.text())) problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
+  return page;
+}
+
+async function signIn(page, email, password = MEMBER_PASSWORD) {
+  await page.goto(`${ORIGIN}/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Pages' }).waitFor();
+}
+
+const callout = (page, name) => page.locator(`.callout [data-figure="${name}"] .figure-value`);
+const partnersTable = (page) => page.locator('.data-table[data-collection="partners"]').first();
+const card = (page, company) => page.locator('.kanban[data-collection="partners"] .kanban-card', { hasText: company });
+const column = (page, status) => page.locator(`.kanban[data-collection="partners"] .column[data-status="${status}"]`);
+
+async function axe(page, label) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(serious.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`), []);
+}
+
+describe('the browser app', () => {
+  before(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    adminApi = await admin();
+    alice = await newMember(adminApi, 'Alice');
+    bob = await newMember(adminApi, 'Bob');
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('sign in, create a partner (validation first), see it in the table and board, drag it to active, history, delete, undo, trash, restore', async () => {
+    const page = await newPage();
+    await signIn(page, alice.email);
+    await assert.doesNotReject(page.locator('.who', { hasText: 'Alice' }).waitFor());
+    assert.match(await page.locator('.who .role').textContent(), /Member/);
+    await page.screenshot({ path: new URL('empty-overview.png', SHOTS).pathname, fullPage: true });
+    assert.equal(await callout(page, 'activePartners').textContent(), '0');
+
+    const company = unique('Lumen Labs');
+    await page.getByRole('button', { name: 'New partner' }).click();
+    const panel = page.locator('dialog.panel');
+    await panel.locator('[name="company"]').fill(company);
+    await panel.getByRole('button', { name: 'Create' }).click();
+    // Every required field left empty is named beside it.
+    for (const name of ['contactName', 'contactEmail', 'type']) {
+      await panel.locator(`.field[data-field="${name}"] .field-error`, { hasText: 'is required' }).waitFor();
+      assert.equal(await panel.locator(`[name="${name}"]`).getAttribute('aria-invalid'), 'true');
+    }
+    await page.screenshot({ path: new URL('validation.png', SHOTS).pathname });
+    await panel.locator('[name="contactName"]').fill('Lee Lumen');
+    await panel.locator('[name="contactEmail"]').fill('not-an-address');
+    await panel.locator('[name="type"]').selectOption('co_marketing');
+    await panel.getByRole('button', { name: 'Create' }).click();
+    // The server's 422 for the address, beside its field; the others are cleared.
+    await panel.locator('.field[data-field="contactEmail"] .field-error', { hasText: 'email' }).waitFor();
+    assert.equal(await panel.locator('.field[data-field="contactName"] .field-error').textContent(), '');
+    await panel.locator('[name="contactEmail"]').fill('lee@lumen.example');
+    await panel.getByRole('button', { name: 'Create' }).click();
+    await panel.waitFor({ state: 'detached' });
+
+    await partnersTable(page).locator('tbody tr', { hasText: company }).waitFor();
+    await card(page, company).waitFor();
+    assert.equal(await column(page, 'prospect').locator('.kanban-card', { hasText: company }).count(), 1);
+
+    // Drag to active: the status changes and the callout counts it.
+    await card(page, company).dragTo(column(page, 'active'));
+    await column(page, 'active').locator('.kanban-card', { hasText: company }).waitFor();
+    await page.waitForFunction(() => document.querySelector('.callout [data-figure="activePartners"] .figure-value')?.textContent === '1');
+    await page.screenshot({ path: new URL('after-drag.png', SHOTS).pathname, fullPage: true });
+
+    // History: who changed what.
+    await partnersTable(page).locator('tbody tr', { hasText: company }).click();
+    await panel.getByRole('tab', { name: 'History' }).click();
+    const history = panel.locator('.history-list');
+    await history.waitFor();
+    await history.locator('li', { hasText: 'Status' }).first().waitFor();
+    const text = await history.textContent();
+    assert.match(text, /Alice/);
+    assert.match(text, /Prospect\s*→\s*Active/);
+    assert.match(text, /created it/);
+    await page.screenshot({ path: new URL('history.png', SHOTS).pathname });
+
+    // Delete, then Undo from the notice.
+    await panel.getByRole('tab', { name: 'Details' }).click();
+    await panel.getByRole('button', { name: 'Delete' }).click();
+    await partnersTable(page).locator('tbody tr', { hasText: company }).waitFor({ state: 'detached' });
+    await page.locator('.toast', { hasText: 'Deleted' }).getByRole('button', { name: 'Undo' }).click();
+    await partnersTable(page).locator('tbody tr', { hasText: company }).waitFor();
+
+    // Delete again; find it in the trash; restore it.
+    await partnersTable(page).locator('tbody tr', { hasText: company }).click();
+    await panel.getByRole('button', { name: 'Delete' }).click();
+    await partnersTable(page).locator('tbody tr', { hasText: company }).waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'Trash' }).click();
+    const trashRow = page.locator('.data-table tbody tr', { hasText: company });
+    await trashRow.waitFor();
+    await page.screenshot({ path: new URL('trash.png', SHOTS).pathname });
+    await trashRow.getByRole('button', { name: 'Restore' }).click();
+    await trashRow.waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await partnersTable(page).locator('tbody tr', { hasText: company }).waitFor();
+    assert.equal(await callout(page, 'activePartners').textContent(), '1');
+
+    // Another member sees none of it.
+    const other = await newPage();
+    await signIn(other, bob.email);
+    await partnersTable(other).locator('tbody tr.empty').waitFor();
+    assert.equal(await other.locator('body', { hasText: company }).count(), 0);
+    assert.equal(await callout(other, 'activePartners').textContent(), '0');
+    await other.context().close();
+    await page.context().close();
+  });
+
+  test('record text is shown as text: a stored XSS payload stays inert', async () => {
+    const payload = '<img src=x onerror=alert(1)>';
+    await newPartner(alice, { company: payload, contactName: '<script>alert(2)</script>', notes: '"><svg onload=alert(3)>' });
+    const page = await newPage();
+    await signIn(page, alice.email);
+    const row = partnersTable(page).locator('tbody tr', { hasText: payload });
+    await row.waitFor();
+    assert.equal(await row.locator('td').first().textContent(), payload);
+    assert.equal(await page.locator('main img, main script:not([src]), main svg[onload]').count(), 0);
+    await card(page, payload).click();
+    await page.locator('dialog.panel h2', { hasText: payload }).waitFor();
+    assert.equal(await page.locator('dialog.panel [name="notes"]').inputValue(), '"><svg onload=alert(3)>');
+    assert.equal(await page.locator('dialog img').count(), 0);
+    await page.context().close();
+    assert.deepEqual(problems.filter((p) => p.startsWith('dialog')), []);
+  });
+
+  test('a drag that meets someone else\'s change shows it and overwrites nothing', async () => {
+    const partner = await newPartner(alice, { company: unique('Contested Co') });
+    const page = await newPage();
+    await signIn(page, alice.email);
+    await card(page, partner.company).waitFor();
+    // Meanwhile, someone else moves it to negotiating.
+    const moved = await alice.patch(`/partners/${partner.id}`, { status: 'negotiating' }, { headers: { 'if-match': `"${partner.version}"` } });
+    assert.equal(moved.status, 200);
+    // The keyboard: focus the card, → moves it one column right (to negotiating from the stale board's prospect).
+    await card(page, partner.company).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.locator('.toast', { hasText: 'changed by someone else' }).waitFor();
+    await column(page, 'negotiating').locator('.kanban-card', { hasText: partner.company }).waitFor();
+    const now = await alice.get(`/partners/${partner.id}`);
+    assert.equal(now.json.status, 'negotiating');
+    assert.equal(now.json.version, partner.version + 1, 'the stale move was not applied');
+    // A move by keyboard on the fresh board goes through.
+    await column(page, 'negotiating').locator('.kanban-card', { hasText: partner.company }).focus();
+    await page.keyboard.press('ArrowRight');
+    await column(page, 'onboarding').locator('.kanban-card', { hasText: partner.company }).waitFor();
+    assert.equal((await alice.get(`/partners/${partner.id}`)).json.status, 'onboarding');
+    await page.context().close();
+  });
+
+  test('a session that ends while typing brings the sign-in back and keeps the text', async () => {
+    const page = await newPage();
+    await signIn(page, alice.email);
+    const company = unique('Typed Before Expiry');
+    await page.getByRole('button', { name: 'New partner' }).click();
+    const panel = page.locator('dialog.panel');
+    await panel.locator('[name="company"]').fill(company);
+    await panel.locator('[name="contactName"]').fill('Kept Text');
+    await panel.locator('[name="contactEmail"]').fill('kept@text.example');
+    await panel.locator('[name="type"]').selectOption('referral');
+    await page.context().clearCookies();
+    await panel.getByRole('button', { name: 'Create' }).click();
+    const again = page.locator('dialog.signin-dialog');
+    await again.waitFor();
+    await again.getByLabel('Password').fill(MEMBER_PASSWORD);
+    await again.getByRole('button', { name: 'Sign in' }).click();
+    await panel.waitFor({ state: 'detached' });
+    await partnersTable(page).locator('tbody tr', { hasText: company }).waitFor();
+    await page.context().close();
+  });
+
+  test('every page renders, passes an axe-core scan (no serious violation), and keeps to the CSP', async () => {
+    const company = unique('Axe Partner');
+    const partner = await newPartner(alice, { company });
+    await alice.post('/campaigns', { partnerId: partner.id, name: 'Axe Webinar', type: 'webinar', budget: 1000, revenue: 2500, status: 'completed' });
+    await alice.post('/referrals', { partnerId: partner.id, direction: 'outbound', leadName: 'Ada Lead', leadCompany: 'Lead Co' });
+    await alice.post('/checklists', { partnerId: partner.id, templateKey: 'joint_webinar' });
+    await alice.post('/checklists', { partnerId: partner.id, templateKey: 'partner_offboarding' });
+    const page = await newPage();
+    await page.goto(`${ORIGIN}/`);
+    await page.getByLabel('Email').waitFor();
+    await axe(page, 'sign-in');
+    await signIn(page, alice.email);
+    for (const key of PAGES) {
+      await page.goto(`${ORIGIN}/#/${key}`);
+      await page.locator('main h2').waitFor();
+      await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]') && !document.querySelector('tr.loading'));
+      await page.screenshot({ path: new URL(`page-${key}.png`, SHOTS).pathname, fullPage: true });
+      await axe(page, key);
+    }
+    await page.goto(`${ORIGIN}/#/overview`);
+    await partnersTable(page).locator('tbody tr', { hasText: company }).click();
+    await page.locator('dialog.panel').waitFor();
+    await axe(page, 'record panel');
+    await page.context().close();
+
+    // The admin's overview has the owner filter and column.
+    const adminPage = await newPage();
+    await signIn(adminPage, 'admin@test.example', 'admin-test-password');
+    await adminPage.getByLabel('Filter by Owner').first().waitFor();
+    await adminPage.goto(`${ORIGIN}/#/users`);
+    await adminPage.locator('main table tbody tr').first().waitFor();
+    await axe(adminPage, 'users');
+    await adminPage.context().close();
+    assert.deepEqual(problems, []);
+  });
+
+  test('on a phone-sized screen the pages fit the width', async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await signIn(page, alice.email);
+    for (const key of ['overview', 'referrals', 'performance']) {
+      await page.goto(`${ORIGIN}/#/${key}`);
+      await page.locator('main h2').waitFor();
+      await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${key} is ${overflow}px wider than the screen`);
+      await page.screenshot({ path: new URL(`phone-${key}.png`, SHOTS).pathname });
+    }
+    await page.context().close();
+  });
+});
