@@ -209,6 +209,29 @@ describe('the browser app', () => {
     await page.context().close();
   });
 
+  test('offboarding: ticking "Update partner status to churned" churns the partner; the intro text is filled from a referral', async () => {
+    const partner = await newPartner(alice, { company: unique('Leaving Ltd'), status: 'active' });
+    await alice.post('/referrals', { partnerId: partner.id, direction: 'outbound', leadName: 'Iris Intro', leadCompany: 'Intro Inc' });
+    const page = await newPage();
+    await signIn(page, alice.email);
+    await page.getByRole('link', { name: 'Partner Onboarding' }).click();
+    await page.getByLabel('Partner', { exact: true }).selectOption(partner.id);
+    await page.getByRole('button', { name: 'Start partner offboarding' }).click();
+    const step = page.locator('.checklist-card', { hasText: 'Partner Offboarding' }).first().getByLabel('Update partner status to "churned"');
+    await step.check();
+    await page.locator('.toast', { hasText: 'is now churned' }).waitFor();
+    assert.equal((await alice.get(`/partners/${partner.id}`)).json.status, 'churned');
+
+    await page.getByRole('link', { name: 'Referrals & Intros' }).click();
+    const referral = page.getByLabel('Referral', { exact: true });
+    await referral.locator('option', { hasText: 'Iris Intro' }).waitFor({ state: 'attached' });
+    await referral.selectOption({ label: `Iris Intro (Intro Inc) → ${partner.company}` });
+    await page.waitForFunction(() => document.querySelector('.intro textarea')?.value.includes('Iris Intro'));
+    const text = await page.locator('.intro textarea').inputValue();
+    assert.match(text, /Would love to introduce Iris Intro at Intro Inc to you/);
+    await page.context().close();
+  });
+
   test('every page renders, passes an axe-core scan (no serious violation), and keeps to the CSP', async () => {
     const company = unique('Axe Partner');
     const partner = await newPartner(alice, { company });
