@@ -87,6 +87,12 @@ install: $(BUILD)/release/partnerships
 	install -m 0755 $(BUILD)/release/partnerships $(DESTDIR)$(PREFIX)/bin/partnerships
 	install -m 0644 sql/*.sql $(SHARE)/sql/
 	cp -R frontend $(SHARE)/ && chmod -R u=rwX,go=rX $(SHARE)/frontend
+	@# Versioned assets: css/ and js/ move under assets/<hash of their names and
+	@# contents>/ (cached for a year by nginx); index.html, never cached, points there.
+	hash=$$(cd frontend && find css js -type f | sort | xargs sha256sum | sha256sum | cut -c1-12); \
+	rm -rf $(SHARE)/frontend/assets/$$hash && mkdir -p $(SHARE)/frontend/assets/$$hash && \
+	mv $(SHARE)/frontend/css $(SHARE)/frontend/js $(SHARE)/frontend/assets/$$hash/ && \
+	sed -i "s|href=\"css/|href=\"assets/$$hash/css/|; s|src=\"js/|src=\"assets/$$hash/js/|" $(SHARE)/frontend/index.html
 	sed 's|/usr/local/share/partnerships|$(PREFIX)/share/partnerships|' deploy/nginx/partnerships.conf \
 		>$(SHARE)/nginx/partnerships.conf
 	install -m 0644 deploy/nginx/partnerships-http.conf $(SHARE)/nginx/

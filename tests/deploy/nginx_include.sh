@@ -76,6 +76,14 @@ headers=$(curl -s -D - -o /dev/null -H 'Host: partners.test' "$url/")
 check "a strict Content-Security-Policy without inline script" grep -q "script-src 'self';" <<<"$headers"
 check "framing is refused" grep -q "frame-ancestors 'none'" <<<"$headers"
 check "no nginx version in Server" grep -qx $'Server: nginx\r' <<<"$headers"
+check "index.html is never cached" grep -qi $'^Cache-Control: no-cache\r' <<<"$headers"
+app=$(get partners.test / | grep -o 'assets/[0-9a-f]\{12\}/js/app.js')
+check "the installed index.html loads versioned assets ($app)" test -n "$app"
+asset=$(curl -s -D - -o /dev/null -H 'Host: partners.test' "$url/${app%app.js}api.js")
+check "a module it imports is served as JavaScript, cached for a year" \
+    grep -qi $'^Cache-Control: public, max-age=31536000, immutable\r' <<<"$asset"
+check "... with a JavaScript type" grep -qi '^Content-Type: application/javascript' <<<"$asset"
+check "the stylesheet is versioned too" test "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: partners.test' "$url/${app%js/app.js}css/app.css")" = 200
 codes=""
 for _ in $(seq 1 15); do
     codes+=$(curl -s -o /dev/null -w '%{http_code} ' -X POST -H 'Host: partners.test' \
