@@ -45,12 +45,6 @@ export function label(name) {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-// The type label of a campaign (its own enumeration: co_marketing is a plain
-// campaign there, not the partnership type).
-export function enumLabel(value) {
-  return label(value);
-}
-
 const moneyWhole = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 });
 
 // Whole amounts without cents ($54,000), others with them ($3.20).
@@ -81,11 +75,4 @@ export function date(value) {
 
 export function timestamp(value) {
   return value ? timeFormat.format(new Date(value)) : '';
-}
-
-// Today as YYYY-MM-DD in the user's time zone.
-export function today() {
-  const now = new Date();
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }

@@ -9,7 +9,7 @@
 // Returns {element, reload}.
 
 import { api } from '../api.js';
-import { announce, h, uid } from '../dom.js';
+import { h, uid } from '../dom.js';
 import * as format from '../format.js';
 import { collection as describe } from '../schema.js';
 import { allUsers, isAdmin } from '../session.js';
@@ -157,8 +157,5 @@ export function dataTable(options) {
   }
 
   load();
-  return {
-    element,
-    reload: () => { load(); announce(`${options.title || ''} updated`); },
-  };
+  return { element, reload: load };
 }

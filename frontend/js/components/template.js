@@ -33,7 +33,7 @@ export function templateBlock(template, options = {}) {
   if (template.header) body.append(h('p', { class: 'template-header' }, template.header));
   if (template.body) body.append(h('pre', { class: 'template-text' }, template.body));
   if (template.items.length) {
-    body.append(h(options.startable === false ? 'ul' : 'ul', { class: options.startable === false ? 'bullets' : 'boxes' },
+    body.append(h('ul', { class: options.startable === false ? 'bullets' : 'boxes' },
       template.items.map((text) => h('li', null, text))));
   }
   if (options.startable !== false) body.append(startForm(template, options.onStarted));

@@ -8,10 +8,6 @@ import { userName } from '../session.js';
 const PERCENT_OF_ONE = new Set(['roi']);
 const PERCENT_OF_HUNDRED = new Set(['errorRate']);
 
-export function isMoney(field) {
-  return field.type === 'number' && !PERCENT_OF_ONE.has(field.name) && !PERCENT_OF_HUNDRED.has(field.name);
-}
-
 // Text of a value (for tables, cards, CSV-like places).
 export function valueText(field, value, record = {}) {
   if (value === null || value === undefined || value === '') return '';
