@@ -128,12 +128,12 @@ static json_t *openapi_entity_schema(const struct db *db, const struct entity *e
             json_object_set_new(schema, "nullable", json_true());
         if (field->type == FIELD_REF) {
             char ref_key[sizeof(key) + 4];
-            const json_t *target;
+            json_t *target;
 
             snprintf(ref_key, sizeof(ref_key), "ref:%s", key);
             target = json_object_get(columns, ref_key);
             if (target)
-                json_object_set(schema, "x-references", (json_t *)target);
+                json_object_set(schema, "x-references", target);
         }
         if (field->flags & FIELD_WRITE) {
             char default_key[sizeof(key) + 8];
@@ -455,12 +455,12 @@ json_t *openapi_document(struct db *db)
         " union all"
         /* Defaults that are plain values ('prospect'::partner_status, 0, false)
          * become the fields' "default" (forms show them); expressions do not. */
-        " select 'default:' || c.table_name || '.' || c.column_name,"
-        "  case when c.column_default ~ '^''[^'']*''::[a-z_ .]+$' then split_part(c.column_default, '''', 2)"
-        "       else c.column_default end"
-        " from information_schema.columns c where c.table_schema = 'public'"
-        "  and (c.column_default ~ '^''[^'']*''::[a-z_ .]+$' or c.column_default ~ '^-?[0-9]+(\\.[0-9]+)?$'"
-        "       or c.column_default in ('true', 'false'))"
+        " select 'default:' || d.key, d.value from ("
+        "  select c.table_name || '.' || c.column_name as key,"
+        "   case when c.column_default ~ '^''[^'']*''::[a-z_ .]+$' then split_part(c.column_default, '''', 2)"
+        "        when c.column_default ~ '^-?[0-9]+(\\.[0-9]+)?$' or c.column_default in ('true', 'false')"
+        "        then c.column_default end as value"
+        "  from information_schema.columns c where c.table_schema = 'public') d where d.value is not null"
         " union all"
         " select 'ref:' || k.conrelid::regclass || '.' || a.attname, k.confrelid::regclass::text"
         " from pg_constraint k join pg_attribute a on a.attrelid = k.conrelid and a.attnum = k.conkey[1]"

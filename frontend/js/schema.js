@@ -35,6 +35,7 @@ export async function loadSchema() {
         required: required.has(field),
         references: s['x-references'] || null,
         default: s.default ?? null,
+        minimum: s.minimum ?? null,
         record: RECORD_FIELDS.has(field),
       })),
       // Parameters beyond paging and sorting: enumerated filters, search...

@@ -93,9 +93,12 @@ export function signInForm(onSignedIn, emailHint = '') {
 let pending = null;
 onSessionEnded(() => {
   if (pending) return pending;
+  const before = currentUser?.id;
   pending = new Promise((resolve) => {
     const dialog = h('dialog', { class: 'signin-dialog', 'aria-labelledby': 'signin-again-title' });
-    const { form, focus } = signInForm(async () => {
+    const { form, focus } = signInForm(async (user) => {
+      // Someone else signed in: the page shows the previous user's records; start afresh.
+      if (user.id !== before) { location.reload(); return; }
       dialog.close();
       dialog.remove();
       pending = null;

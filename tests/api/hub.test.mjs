@@ -299,3 +299,33 @@ test('the oplog feed: only what the user may see, oldest first, paged by since',
   assertError(await m.get('/oplog?limit=5000'), 400, 'bad_request', ['limit']);
   assertError(await m.get('/oplog?entity=x'), 400, 'bad_request', ['entity']);
 });
+
+test('attached records carry their partner\'s company name, renamed with it, and it cannot be written', async () => {
+  const m = await newMember(root, 'partner-name');
+  const p = await newPartner(m, { company: 'Named Partner Co' });
+  const bodies = {
+    '/campaigns': { name: 'C', type: 'event' },
+    '/referrals': { direction: 'inbound', leadName: 'L' },
+    '/integrations': { name: 'I' },
+    '/integration-ideas': { description: 'D' },
+    '/shared-customers': { customer: 'S' },
+    '/checklists': { templateKey: 'joint_blog_post' },
+  };
+  const made = {};
+  for (const [path, body] of Object.entries(bodies)) {
+    const r = await m.post(path, { partnerId: p.id, ...body });
+    assert.equal(r.status, 201, `${path}: ${r.text}`);
+    assert.equal(r.json.partner, 'Named Partner Co', path);
+    made[path] = r.json;
+  }
+  assert.equal((await m.patch(`/partners/${p.id}`, { company: 'Renamed Co' })).status, 200);
+  for (const path of Object.keys(bodies)) {
+    assert.equal((await m.get(`${path}/${made[path].id}`)).json.partner, 'Renamed Co', path);
+  }
+  assertError(await m.patch(`/campaigns/${made['/campaigns'].id}`, { partner: 'Forged' }), 400, 'bad_request');
+  const idea = (await m.post('/integration-ideas', { description: 'no partner' })).json;
+  assert.equal(idea.partner, null, 'an idea without a partner has none');
+  // Another member's partner name never shows through a record they cannot see.
+  const other = await newMember(root, 'partner-name-other');
+  assertError(await other.get(`/campaigns/${made['/campaigns'].id}`), 404, 'not_found');
+});

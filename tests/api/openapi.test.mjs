@@ -86,3 +86,17 @@ test('the schemas of the other collections and of the performance view name exac
   const [row] = (await m.get('/performance')).json.items;
   assert.deepEqual(Object.keys(doc.components.schemas.Performance.properties).sort(), Object.keys(row).sort());
 });
+
+test('references name their collection and plain column defaults are given (the browser builds its forms from them)', async () => {
+  const { components: { schemas } } = await served();
+  assert.equal(schemas.Campaign.properties.partnerId['x-references'], 'partners');
+  assert.equal(schemas.Partner.properties.ownerUserId['x-references'], 'users');
+  assert.equal(schemas.Checklist.properties.campaignId['x-references'], 'campaigns');
+  assert.equal(schemas.Partner.properties.status.default, 'prospect');
+  assert.equal(schemas.Partner.properties.tier.default, 'standard');
+  assert.equal(schemas.Referral.properties.commissionPaid.default, false);
+  assert.equal(schemas.Campaign.properties.leads.default, 0);
+  assert.deepEqual(schemas.Campaign.properties.deliverables.default, []);
+  assert.equal('default' in schemas.Referral.properties.referredDate, false, 'current_date is not a plain value');
+  assert.equal(schemas.Campaign.properties.partner.readOnly, true);
+});

@@ -11,6 +11,7 @@ import { announce, h, uid } from '../dom.js';
 import * as format from '../format.js';
 import { collection as describe } from '../schema.js';
 import { isAdmin, me, allUsers, userName } from '../session.js';
+import { partnerOptions } from './template.js';
 import { toast } from './toast.js';
 import { valueText } from './value.js';
 
@@ -24,10 +25,7 @@ export function recordName(record) {
 // The options of reference pickers, loaded once per panel.
 async function referenceOptions(target, record) {
   if (target === 'users') return allUsers().map((u) => [u.id, u.name]);
-  if (target === 'partners') {
-    const page = await api.get('partners', { limit: 500, sort: 'company' });
-    return page.items.map((p) => [p.id, p.company]);
-  }
+  if (target === 'partners') return (await partnerOptions()).map((p) => [p.id, p.company]);
   if (target === 'templates') {
     const page = await api.get('templates');
     return page.items.filter((t) => t.items.length).map((t) => [t.key, t.title]);
@@ -61,7 +59,7 @@ function control(field, value, options) {
     read = () => input.checked;
     set = (v) => { input.checked = Boolean(v); };
   } else if (field.type === 'integer' || field.type === 'number') {
-    input = h('input', { ...common, type: 'number', step: field.type === 'integer' ? 1 : 0.01, min: field.minimum ?? null, inputmode: 'decimal' });
+    input = h('input', { ...common, type: 'number', step: field.type === 'integer' ? 1 : 0.01, min: field.minimum, inputmode: 'decimal' });
     read = () => (input.value === '' ? null : Number(input.value));
     set = (v) => { input.value = v ?? ''; };
   } else if (field.format === 'date') {

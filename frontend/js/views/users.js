@@ -64,8 +64,8 @@ export default {
     h('button', { type: 'submit', class: 'primary' }, 'Add user'), error);
     main.append(
       pageHeading('Users', 'Members see and change their own partners; admins see everything and can reassign.'),
-      h('div', { class: 'table-scroll' }, h('table', null, h('caption', { class: 'visually-hidden' }, 'Users'),
-        h('thead', null, h('tr', null, ['Name', 'Email', 'Role', 'State', ''].map((t) => h('th', { scope: 'col' }, t)))), body)),
+      h('section', { class: 'block' }, h('div', { class: 'table-scroll' }, h('table', null, h('caption', { class: 'visually-hidden' }, 'Users'),
+        h('thead', null, h('tr', null, ['Name', 'Email', 'Role', 'State', ''].map((t) => h('th', { scope: 'col' }, t)))), body))),
       section('Add a user', null, form));
     reload();
   },
