@@ -3,6 +3,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 PORT    ?= 8080
+URL_PATH ?= /
 VAR     ?= $(CURDIR)/var
 BUILD   := $(VAR)/build
 
@@ -33,7 +34,8 @@ help:
 	@echo "make run        run the whole stack on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
 	@echo "make test       run every test suite on a fresh private stack"
 	@echo "make fuzz       run every fuzzer for FUZZ_SECONDS (60) each"
-	@echo "make install    install into \$$(DESTDIR)\$$(PREFIX) (PREFIX=$(PREFIX)): program, sql, frontend, nginx and systemd files"
+	@echo "make install    install into \$$(DESTDIR)\$$(PREFIX) (PREFIX=$(PREFIX)): program, sql, frontend, nginx and systemd files;"
+	@echo "                URL_PATH=/partners/ serves the app under that path of the site (default /)"
 	@echo "make clean      remove build outputs and test stacks (keeps var/ data of make run)"
 
 # Build, run and test dependencies (Debian packages), installed when missing.
@@ -77,13 +79,14 @@ test:
 	@$(MAKE) --no-print-directory $(BUILD)/asan/partnerships unit fuzzers tests/e2e/node_modules/.package-lock.json
 	@tests/run.sh "$(BUILD)/asan"
 
-# Installed tree: bin/partnerships, share/partnerships/{sql,frontend,nginx},
+# Installed tree: bin/partnerships, share/man/man8/partnerships.8,
+# share/partnerships/{sql,frontend,nginx},
 # lib/systemd/system/partnerships.{service,socket}, share/doc/partnerships,
 # and /etc/partnerships/partnerships.conf (never overwritten).
 SHARE := $(DESTDIR)$(PREFIX)/share/partnerships
 install: $(BUILD)/release/partnerships
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/sql $(SHARE)/nginx $(DESTDIR)$(PREFIX)/lib/systemd/system \
-		$(DESTDIR)$(PREFIX)/share/doc/partnerships $(DESTDIR)/etc/partnerships
+		$(DESTDIR)$(PREFIX)/share/doc/partnerships $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/etc/partnerships
 	install -m 0755 $(BUILD)/release/partnerships $(DESTDIR)$(PREFIX)/bin/partnerships
 	install -m 0644 sql/*.sql $(SHARE)/sql/
 	cp -R frontend $(SHARE)/ && chmod -R u=rwX,go=rX $(SHARE)/frontend
@@ -93,8 +96,7 @@ install: $(BUILD)/release/partnerships
 	rm -rf $(SHARE)/frontend/assets/$$hash && mkdir -p $(SHARE)/frontend/assets/$$hash && \
 	mv $(SHARE)/frontend/css $(SHARE)/frontend/js $(SHARE)/frontend/assets/$$hash/ && \
 	sed -i "s|href=\"css/|href=\"assets/$$hash/css/|; s|src=\"js/|src=\"assets/$$hash/js/|" $(SHARE)/frontend/index.html
-	sed 's|/usr/local/share/partnerships|$(PREFIX)/share/partnerships|' deploy/nginx/partnerships.conf \
-		>$(SHARE)/nginx/partnerships.conf
+	deploy/nginx/snippet.sh $(URL_PATH) $(PREFIX)/share/partnerships/frontend >$(SHARE)/nginx/partnerships.conf
 	install -m 0644 deploy/nginx/partnerships-http.conf $(SHARE)/nginx/
 	for f in deploy/nginx/example-server.conf deploy/systemd/partnerships.service deploy/systemd/partnerships.socket; do \
 		case $$f in *.conf) out=$(SHARE)/nginx;; *) out=$(DESTDIR)$(PREFIX)/lib/systemd/system;; esac; \
@@ -104,6 +106,7 @@ install: $(BUILD)/release/partnerships
 	test -e $(DESTDIR)/etc/partnerships/partnerships.conf || \
 		install -m 0640 $(SHARE)/partnerships.conf.example $(DESTDIR)/etc/partnerships/partnerships.conf
 	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/partnerships/
+	deploy/man.sh $(BUILD)/release/partnerships $(PREFIX) >$(DESTDIR)$(PREFIX)/share/man/man8/partnerships.8
 
 clean:
 	rm -rf $(BUILD) $(VAR)/test

@@ -129,8 +129,7 @@ start() {
     [ -S "$var/run/partnerships.sock" ] || die "the program did not start; see $var/log/app.log"
 
     cp /etc/nginx/fastcgi_params "$var/nginx/fastcgi_params"
-    sed -e "s|/usr/local/share/partnerships/frontend|$root/frontend|" "$here/nginx/partnerships.conf" \
-        >"$var/nginx/partnerships.conf"
+    "$here/nginx/snippet.sh" / "$root/frontend" >"$var/nginx/partnerships.conf"
     # Idle kept-alive connections each hold a worker (libfcgi serves one
     # connection at a time): nginx may keep at most workers - 1 of them, so
     # that one worker is always free to accept a new connection.

@@ -236,8 +236,9 @@ static struct pg_result *auth_run(struct request_ctx *ctx, enum auth_statement s
 
 static void auth_set_cookie(struct request_ctx *ctx, const char *value, int max_age)
 {
-    http_response_header(ctx->resp, "Set-Cookie", "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s",
-                         AUTH_COOKIE_NAME, value, max_age, config.cookie_secure ? "; Secure" : "");
+    http_response_header(ctx->resp, "Set-Cookie", "%s=%s; Path=%s; Max-Age=%d; HttpOnly; SameSite=Strict%s",
+                         AUTH_COOKIE_NAME, value, ctx->req->api_path, max_age,
+                         config.cookie_secure ? "; Secure" : "");
 }
 
 /* {"user": <json>, "csrfToken": <token or null>} */

@@ -228,12 +228,17 @@ int cli_user(int argc, char **argv)
         const char *values[] = {positional[0], hash};
         int rows;
 
-        if (cli_exec(db, "insert into public.user_credentials (user_id, password_hash)"
-                         " select id, $2 from public.users where lower(email) = lower(btrim($1))"
-                         " on conflict (user_id) do update set password_hash = excluded.password_hash",
+        /* A new password ends the user's sessions (a reset is often because
+         * the old one leaked); API tokens are separate and stay. */
+        if (cli_exec(db, "with c as (insert into public.user_credentials (user_id, password_hash)"
+                         "           select id, $2 from public.users where lower(email) = lower(btrim($1))"
+                         "           on conflict (user_id) do update set password_hash = excluded.password_hash"
+                         "           returning user_id),"
+                         " s as (delete from public.sessions where user_id in (select user_id from c))"
+                         " select user_id from c",
                      2, values, &res))
             goto out;
-        rows = db_affected(res);
+        rows = db_rows(res);
         db_clear(res);
         if (rows != 1) {
             fprintf(stderr, "partnerships: no user with the email %s\n", positional[0]);

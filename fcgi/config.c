@@ -1,6 +1,8 @@
-/* config.c: settings from the environment, with defaults for a local run. */
+/* config.c: settings from the environment and a settings file, with
+ * defaults for a local run. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,23 +14,161 @@
 #define PARTNERSHIPS_SQL_DIR "sql"
 #endif
 
+enum {
+    CONFIG_MAX_LINE = 4096
+};
+
 struct config config;
 
-static const char *config_string(const char *name, const char *fallback)
+const struct config_setting config_settings[] = {
+    {"PARTNERSHIPS_CONFIG", "a settings file of NAME=value lines (# comments); read at start\n"
+                            "and on SIGHUP; the environment overrides it"},
+    {"PARTNERSHIPS_DATABASE_URL", "libpq conninfo of the application role\n"
+                                  "(default: dbname=partnerships user=partnerships_app)"},
+    {"PARTNERSHIPS_OWNER_DATABASE_URL", "conninfo of the schema owner, for migrate and user\n"
+                                        "(default: PARTNERSHIPS_DATABASE_URL)"},
+    {"PARTNERSHIPS_SOCKET", "FastCGI unix socket to create; unset: use the socket on fd 0\n"
+                            "(spawn-fcgi) or from systemd; changes at restart only"},
+    {"PARTNERSHIPS_WORKERS", "worker processes = database connections (default 2 x CPUs)"},
+    {"PARTNERSHIPS_COOKIE_SECURE", "1 (default) or 0 for plain-HTTP development"},
+    {"PARTNERSHIPS_SESSION_HOURS", "session lifetime (default 12)"},
+    {"PARTNERSHIPS_LOGIN_MAX_FAILURES", "failed sign-ins per account per window (default 10)"},
+    {"PARTNERSHIPS_LOGIN_MAX_FAILURES_ADDRESS", "failed sign-ins per client address per window (default 100)"},
+    {"PARTNERSHIPS_LOGIN_WINDOW_MINUTES", "the window (default 15)"},
+    {"PARTNERSHIPS_SQL_DIR", "where the migrations are (default: the build's sql/)"},
+    {"PARTNERSHIPS_AUTH_MODE", "password (default) or remote-user: trust the user name nginx\n"
+                               "passes as REMOTE_USER (auth_basic, auth_request, client\n"
+                               "certificates); POST /session {} then signs in"},
+    {"PARTNERSHIPS_REMOTE_USER_DOMAIN", "appended as @DOMAIN to sign-on names without one"},
+    {NULL, NULL}
+};
+
+/* The settings file's values, parallel to config_settings (NULL: not set). */
+struct config_file {
+    char *values[sizeof(config_settings) / sizeof(config_settings[0])];
+};
+
+static void config_file_free(struct config_file *file)
+{
+    for (size_t i = 0; i < sizeof(file->values) / sizeof(file->values[0]); i++)
+        free(file->values[i]);
+}
+
+static int config_setting_index(const char *name)
+{
+    for (int i = 0; config_settings[i].name; i++)
+        if (strcmp(config_settings[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static char *config_trim(char *s)
+{
+    size_t len;
+
+    while (isspace((unsigned char)*s))
+        s++;
+    len = strlen(s);
+    while (len && isspace((unsigned char)s[len - 1]))
+        s[--len] = '\0';
+    return s;
+}
+
+/* NAME=value lines; blank lines and lines starting with # are skipped; a
+ * value in matching double or single quotes loses them (as in systemd's
+ * EnvironmentFile). */
+static int config_file_read(const char *path, struct config_file *file)
+{
+    char line[CONFIG_MAX_LINE];
+    FILE *f = fopen(path, "r");
+    int lineno = 0;
+
+    memset(file, 0, sizeof(*file));
+    if (!f) {
+        log_error("cannot read the settings file %s (PARTNERSHIPS_CONFIG): %s", path, strerror(errno));
+        return -1;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        char *name, *value, *eq;
+        size_t len;
+        int i;
+
+        lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            log_error("%s:%d: the line is longer than %d bytes", path, lineno, CONFIG_MAX_LINE - 2);
+            goto fail;
+        }
+        name = config_trim(line);
+        if (!*name || *name == '#')
+            continue;
+        eq = strchr(name, '=');
+        if (!eq) {
+            log_error("%s:%d: expected NAME=value", path, lineno);
+            goto fail;
+        }
+        *eq = '\0';
+        name = config_trim(name);
+        value = config_trim(eq + 1);
+        i = config_setting_index(name);
+        if (i <= 0) {   /* 0: PARTNERSHIPS_CONFIG itself */
+            log_error("%s:%d: %s is not a setting (partnerships help lists them)", path, lineno, name);
+            goto fail;
+        }
+        len = strlen(value);
+        if (len >= 2 && (value[0] == '"' || value[0] == '\'') && value[len - 1] == value[0]) {
+            value[len - 1] = '\0';
+            value++;
+        }
+        free(file->values[i]);
+        file->values[i] = strdup(value);
+        if (!file->values[i]) {
+            log_error("out of memory reading %s", path);
+            goto fail;
+        }
+    }
+    fclose(f);
+    return 0;
+fail:
+    fclose(f);
+    config_file_free(file);
+    return -1;
+}
+
+/* The environment's value, else the file's, else NULL; empty is unset. */
+static const char *config_value(const struct config_file *file, const char *name)
 {
     const char *value = getenv(name);
+    int i;
 
-    return value && *value ? value : fallback;
+    if (value && *value)
+        return value;
+    i = config_setting_index(name);
+    value = i >= 0 ? file->values[i] : NULL;
+    return value && *value ? value : NULL;
+}
+
+static int config_string(const struct config_file *file, const char *name, const char *fallback, char **out)
+{
+    const char *value = config_value(file, name);
+
+    if (!value)
+        value = fallback;
+    *out = value ? strdup(value) : NULL;
+    if (value && !*out) {
+        log_error("out of memory reading %s", name);
+        return -1;
+    }
+    return 0;
 }
 
 /* An integer setting within [min, max]; -1 and a log line when it is not. */
-static int config_int(const char *name, int fallback, int min, int max, int *out)
+static int config_int(const struct config_file *file, const char *name, int fallback, int min, int max, int *out)
 {
-    const char *value = getenv(name);
+    const char *value = config_value(file, name);
     char *end;
     long n;
 
-    if (!value || !*value) {
+    if (!value) {
         *out = fallback;
         return 0;
     }
@@ -42,30 +182,82 @@ static int config_int(const char *name, int fallback, int min, int max, int *out
     return 0;
 }
 
-int config_load(void)
+static void config_free(struct config *c)
+{
+    free(c->database_url);
+    free(c->owner_database_url);
+    free(c->socket_path);
+    free(c->sql_dir);
+    free(c->remote_user_domain);
+}
+
+static int config_build(const struct config_file *file, struct config *next)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     const char *mode;
     int secure;
 
-    config.database_url = config_string("PARTNERSHIPS_DATABASE_URL", "dbname=partnerships user=partnerships_app");
-    config.owner_database_url = config_string("PARTNERSHIPS_OWNER_DATABASE_URL", config.database_url);
-    config.socket_path = config_string("PARTNERSHIPS_SOCKET", NULL);
-    config.sql_dir = config_string("PARTNERSHIPS_SQL_DIR", PARTNERSHIPS_SQL_DIR);
-    if (config_int("PARTNERSHIPS_WORKERS", cpus > 0 ? (int)cpus * 2 : 2, 1, 256, &config.workers) ||
-        config_int("PARTNERSHIPS_COOKIE_SECURE", 1, 0, 1, &secure) ||
-        config_int("PARTNERSHIPS_SESSION_HOURS", 12, 1, 24 * 90, &config.session_hours) ||
-        config_int("PARTNERSHIPS_LOGIN_MAX_FAILURES", 10, 1, 1000000, &config.login_max_failures) ||
-        config_int("PARTNERSHIPS_LOGIN_MAX_FAILURES_ADDRESS", 100, 1, 1000000, &config.login_max_failures_address) ||
-        config_int("PARTNERSHIPS_LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60, &config.login_window_minutes))
+    if (config_string(file, "PARTNERSHIPS_DATABASE_URL", "dbname=partnerships user=partnerships_app",
+                      &next->database_url) ||
+        config_string(file, "PARTNERSHIPS_OWNER_DATABASE_URL", next->database_url, &next->owner_database_url) ||
+        config_string(file, "PARTNERSHIPS_SOCKET", NULL, &next->socket_path) ||
+        config_string(file, "PARTNERSHIPS_SQL_DIR", PARTNERSHIPS_SQL_DIR, &next->sql_dir) ||
+        config_string(file, "PARTNERSHIPS_REMOTE_USER_DOMAIN", NULL, &next->remote_user_domain) ||
+        config_int(file, "PARTNERSHIPS_WORKERS", cpus > 0 ? (int)cpus * 2 : 2, 1, 256, &next->workers) ||
+        config_int(file, "PARTNERSHIPS_COOKIE_SECURE", 1, 0, 1, &secure) ||
+        config_int(file, "PARTNERSHIPS_SESSION_HOURS", 12, 1, 24 * 90, &next->session_hours) ||
+        config_int(file, "PARTNERSHIPS_LOGIN_MAX_FAILURES", 10, 1, 1000000, &next->login_max_failures) ||
+        config_int(file, "PARTNERSHIPS_LOGIN_MAX_FAILURES_ADDRESS", 100, 1, 1000000,
+                   &next->login_max_failures_address) ||
+        config_int(file, "PARTNERSHIPS_LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60, &next->login_window_minutes))
         return -1;
-    config.cookie_secure = secure != 0;
-    mode = config_string("PARTNERSHIPS_AUTH_MODE", "password");
+    next->cookie_secure = secure != 0;
+    mode = config_value(file, "PARTNERSHIPS_AUTH_MODE");
+    if (!mode)
+        mode = "password";
     if (strcmp(mode, "password") != 0 && strcmp(mode, "remote-user") != 0) {
         log_error("PARTNERSHIPS_AUTH_MODE must be password or remote-user");
         return -1;
     }
-    config.trust_remote_user = strcmp(mode, "remote-user") == 0;
-    config.remote_user_domain = config_string("PARTNERSHIPS_REMOTE_USER_DOMAIN", NULL);
+    next->trust_remote_user = strcmp(mode, "remote-user") == 0;
     return 0;
+}
+
+int config_load(void)
+{
+    const char *path = getenv("PARTNERSHIPS_CONFIG");
+    struct config_file file;
+    struct config next;
+    int rc;
+
+    memset(&file, 0, sizeof(file));
+    memset(&next, 0, sizeof(next));
+    if (path && *path && config_file_read(path, &file))
+        return -1;
+    rc = config_build(&file, &next);
+    config_file_free(&file);
+    if (rc) {
+        config_free(&next);
+        return -1;
+    }
+    config_free(&config);
+    config = next;
+    return 0;
+}
+
+void config_print_help(FILE *f)
+{
+    for (int i = 0; config_settings[i].name; i++) {
+        const char *help = config_settings[i].help;
+        int width = (int)strlen(config_settings[i].name);
+
+        fprintf(f, "  %s", config_settings[i].name);
+        while (*help) {
+            size_t len = strcspn(help, "\n");
+
+            fprintf(f, "%*s%.*s\n", width < 39 ? 40 - width : 1, "", (int)len, help);
+            width = -2;
+            help += len + (help[len] == '\n');
+        }
+    }
 }

@@ -326,6 +326,20 @@ static void http_request_id(struct http_request *req, char *const *envp)
              (unsigned)random(), ++counter);
 }
 
+/* A path safe to put in a Set-Cookie header: "/", then letters, digits and
+ * "/-._~", at most 128 bytes. */
+static bool http_plain_path(const char *path)
+{
+    size_t len = path ? strlen(path) : 0;
+
+    if (len == 0 || len > 128 || path[0] != '/')
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!isalnum((unsigned char)path[i]) && !strchr("/-._~", path[i]))
+            return false;
+    return true;
+}
+
 int http_request_init(struct http_request *req, char *const *envp, const char **message)
 {
     const char *length;
@@ -351,6 +365,9 @@ int http_request_init(struct http_request *req, char *const *envp, const char **
     req->remote_user = http_env(envp, "REMOTE_USER");
     if (req->remote_user && !req->remote_user[0])
         req->remote_user = NULL;
+    req->api_path = http_env(envp, "PARTNERSHIPS_API_PATH");
+    if (!http_plain_path(req->api_path))
+        req->api_path = "/";
     req->content_length = -1;
     if (req->content_type && !*req->content_type)
         req->content_type = NULL;

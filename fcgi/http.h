@@ -50,6 +50,8 @@ struct http_request {
     const char *remote_addr;
     const char *user_agent;
     const char *remote_user;       /* REMOTE_USER: set by nginx's authentication, trusted only in remote-user mode */
+    const char *api_path;          /* PARTNERSHIPS_API_PATH: where nginx serves the API ("/partners/api/"), the
+                                      session cookie's Path; "/" when not given or not a plain path */
     char request_id[HTTP_REQUEST_ID_BYTES];
     struct http_param params[HTTP_MAX_PARAMS];
     size_t nparams;

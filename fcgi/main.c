@@ -20,29 +20,19 @@ static const char usage[] =
     "  user passwd EMAIL             set a user's password, read from stdin\n"
     "  help                          this text\n"
     "\n"
-    "Settings (environment):\n"
-    "  PARTNERSHIPS_DATABASE_URL         libpq conninfo of the application role\n"
-    "                                    (default: dbname=partnerships user=partnerships_app)\n"
-    "  PARTNERSHIPS_OWNER_DATABASE_URL   conninfo of the schema owner, for migrate and user\n"
-    "                                    (default: PARTNERSHIPS_DATABASE_URL)\n"
-    "  PARTNERSHIPS_SOCKET               FastCGI unix socket to create; unset: use the socket\n"
-    "                                    on fd 0 (spawn-fcgi) or from systemd\n"
-    "  PARTNERSHIPS_WORKERS              worker processes = database connections (default 2 x CPUs)\n"
-    "  PARTNERSHIPS_COOKIE_SECURE        1 (default) or 0 for plain-HTTP development\n"
-    "  PARTNERSHIPS_SESSION_HOURS        session lifetime (default 12)\n"
-    "  PARTNERSHIPS_LOGIN_MAX_FAILURES   failed sign-ins per account per window (default 10)\n"
-    "  PARTNERSHIPS_LOGIN_MAX_FAILURES_ADDRESS  ... per client address (default 100)\n"
-    "  PARTNERSHIPS_LOGIN_WINDOW_MINUTES the window (default 15)\n"
-    "  PARTNERSHIPS_SQL_DIR              where the migrations are\n"
-    "  PARTNERSHIPS_AUTH_MODE            password (default) or remote-user: trust the user name\n"
-    "                                    nginx passes as REMOTE_USER (auth_basic, auth_request,\n"
-    "                                    client certificates); POST /session {} then signs in\n"
-    "  PARTNERSHIPS_REMOTE_USER_DOMAIN   appended as @DOMAIN to sign-on names without one\n";
+    "Signals to serve: SIGHUP reads the settings again and replaces the workers\n"
+    "(requests in flight finish; a settings error keeps the running settings);\n"
+    "SIGTERM and SIGINT stop after the requests in flight.\n"
+    "\n"
+    "Settings (environment, or the file PARTNERSHIPS_CONFIG names):\n";
 
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
-        fputs(usage, argc < 2 ? stderr : stdout);
+        FILE *out = argc < 2 ? stderr : stdout;
+
+        fputs(usage, out);
+        config_print_help(out);
         return argc < 2 ? 2 : 0;
     }
     if (config_load())
@@ -59,5 +49,6 @@ int main(int argc, char **argv)
         return server_run();
     }
     fputs(usage, stderr);
+    config_print_help(stderr);
     return 2;
 }

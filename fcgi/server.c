@@ -211,6 +211,39 @@ static void server_signal_all(const pid_t *pids, int n, int sig)
             kill(pids[i], sig);
 }
 
+/* SIGHUP: the settings are read again; fresh workers start first, then the
+ * old ones finish their request and leave, so the socket always has someone
+ * accepting.  Returns the new worker count. */
+static int server_reload(pid_t *workers, int nworkers, int listen_fd)
+{
+    pid_t old[SERVER_MAX_WORKERS];
+    char *socket_path = config.socket_path ? strdup(config.socket_path) : NULL;
+    int n;
+
+    if (config.socket_path && !socket_path) {
+        log_error("reload: out of memory; kept the running settings and workers");
+        return nworkers;
+    }
+    if (config_load()) {
+        log_error("reload: the settings have an error (above); kept the running settings");
+    } else if ((socket_path == NULL) != (config.socket_path == NULL) ||
+               (socket_path && strcmp(socket_path, config.socket_path) != 0)) {
+        log_error("reload: PARTNERSHIPS_SOCKET changes at restart only; still on the same socket");
+        free(config.socket_path);
+        config.socket_path = socket_path;
+        socket_path = NULL;
+    }
+    free(socket_path);
+    n = config.workers > SERVER_MAX_WORKERS ? SERVER_MAX_WORKERS : config.workers;
+    memcpy(old, workers, sizeof(old));
+    memset(workers, 0, sizeof(old));
+    for (int i = 0; i < n; i++)
+        workers[i] = server_spawn(listen_fd);
+    server_signal_all(old, nworkers, SIGTERM);
+    log_info("reload: workers replaced (%d)", n);
+    return n;
+}
+
 int server_run(void)
 {
     pid_t workers[SERVER_MAX_WORKERS] = {0};
@@ -239,16 +272,8 @@ int server_run(void)
         pid_t pid;
 
         if (server_reloading) {
-            /* Fresh workers first, then the old ones finish their request
-             * and leave: the socket always has someone accepting. */
-            pid_t old[SERVER_MAX_WORKERS];
-
             server_reloading = 0;
-            memcpy(old, workers, sizeof(old));
-            for (int i = 0; i < nworkers; i++)
-                workers[i] = server_spawn(listen_fd);
-            server_signal_all(old, nworkers, SIGTERM);
-            log_info("reload: workers replaced");
+            nworkers = server_reload(workers, nworkers, listen_fd);
         }
         pid = waitpid(-1, &wstatus, 0);
         if (pid < 0) {

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# An install as a company would do it: `make install` into a temporary
-# DESTDIR, then a stock nginx config with an unrelated site,
-# partnerships-http.conf included in http { } and partnerships.conf in a
-# server { } of its own, in front of the program the test stack already
-# runs.  Checks the installed tree, that both sites answer, that the
-# production sign-in rate limit answers 429 in the API's error format, and
-# that the security headers are there.  Prints "ok"/"not ok" lines.
+# An install as a company would do it: `make install URL_PATH=/partners/`
+# into a temporary DESTDIR, then a stock nginx config whose site serves
+# something unrelated at /, with partnerships-http.conf included in http { }
+# and partnerships.conf in that site's server { }, in front of the program
+# the test stack already runs.  Checks the installed tree, that the site
+# still answers and the app answers under /partners/ (pages, assets, API,
+# a session whose cookie stays under /partners/api/), that the production
+# sign-in rate limit answers 429 in the API's error format, and that the
+# security headers are there.  Prints "ok"/"not ok" lines.
 #
 # Usage: tests/deploy/nginx_include.sh VAR PORT   (VAR: the running test stack)
 set -uo pipefail
@@ -20,7 +22,7 @@ mkdir -p "$dir/html" "$dir/tmp"
 
 dest=$dir/root
 prefix=/usr/local
-check "make install into a DESTDIR" make -s -C "$root" install DESTDIR="$dest" PREFIX="$prefix"
+check "make install into a DESTDIR" make -s -C "$root" install DESTDIR="$dest" PREFIX="$prefix" URL_PATH=/partners/
 share=$dest$prefix/share/partnerships
 for f in bin/partnerships share/partnerships/sql/001_core.sql share/partnerships/frontend/index.html \
          share/partnerships/frontend/openapi.json share/partnerships/nginx/partnerships.conf \
@@ -32,11 +34,25 @@ check "installed: /etc/partnerships/partnerships.conf" test -s "$dest/etc/partne
 check "the units name the installed program" grep -q "^ExecStart=$prefix/bin/partnerships serve" \
     "$dest$prefix/lib/systemd/system/partnerships.service"
 check "the installed program documents its settings" grep -q PARTNERSHIPS_DATABASE_URL <("$dest$prefix/bin/partnerships" help)
+man=$dest$prefix/share/man/man8/partnerships.8
+check "the man page is installed and renders without a warning" \
+    test -s "$man" -a -z "$(groff -man -Tutf8 -ww -z "$man" 2>&1)"
+page=$(groff -man -Tutf8 -P-cbou "$man" 2>/dev/null)
+missing=""
+for name in $("$dest$prefix/bin/partnerships" help | grep -o '^  PARTNERSHIPS_[A-Z_]*'); do
+    grep -q "$name" <<<"$page" || missing+=" $name"
+done
+check "the man page documents every setting the program reads (missing:${missing:- none})" test -z "$missing"
+for name in $(grep -ho '"PARTNERSHIPS_[A-Z_]*"' "$root"/fcgi/*.c | tr -d '"' | sort -u); do
+    grep -q "$name" <<<"$page" || missing+=" $name"
+done
+check "... and every one its source names (missing:${missing:- none})" test -z "$missing"
 check "migrate from the installed tree is safe to run again" env PARTNERSHIPS_SQL_DIR="$share/sql" \
     PARTNERSHIPS_OWNER_DATABASE_URL="host=$var/run dbname=partnerships user=partnerships_owner" \
     "$dest$prefix/bin/partnerships" migrate
 
 echo "the unrelated site" >"$dir/html/index.html"
+echo "its other page" >"$dir/html/partners.html"
 cp /etc/nginx/fastcgi_params "$dir/fastcgi_params"
 sed -e "s|unix:/run/partnerships/partnerships.sock|unix:$var/run/partnerships.sock|" \
     "$share/nginx/partnerships-http.conf" >"$dir/partnerships-http.conf"
@@ -44,13 +60,11 @@ sed -e "s|$prefix/share/partnerships/frontend|$share/frontend|" "$share/nginx/pa
 nginx_conf "$dir" "
 
     server {
-        listen 127.0.0.1:$port default_server;
-        server_name other.test;
-        root $dir/html;
-    }
-    server {
         listen 127.0.0.1:$port;
-        server_name partners.test;
+        server_name www.test;
+        location / {
+            root $dir/html;
+        }
         include $dir/partnerships.conf;
     }
 "
@@ -65,33 +79,47 @@ if ! "${run[@]}" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" 2>"$di
     exit 0
 fi
 echo "ok nginx starts with the snippets included"
-url=http://127.0.0.1:$port
-get() { curl -s --max-time 5 -H "Host: $1" "$url$2"; }
+url=http://127.0.0.1:$port/partners
+get() { curl -s --max-time 5 "$url$1"; }
+code() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@"; }
 
-check "the unrelated site still answers" test "$(get other.test /)" = "the unrelated site"
-check "the API answers through the included snippet" test "$(get partners.test /api/v1/health)" = '{"status":"ok","database":"ok"}'
-check "the frontend is served" grep -q '<html' <(get partners.test /)
-check "the unrelated site does not serve the API" test "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: other.test' "$url/api/v1/health")" = 404
-headers=$(curl -s -D - -o /dev/null -H 'Host: partners.test' "$url/")
+check "the site's own page still answers" test "$(curl -s "http://127.0.0.1:$port/")" = "the unrelated site"
+check "... and one whose name starts like the prefix" test "$(curl -s "http://127.0.0.1:$port/partners.html")" = "its other page"
+check "the site's paths outside the prefix do not reach the API" test "$(code "http://127.0.0.1:$port/api/v1/health")" = 404
+check "the API answers under /partners/api/" test "$(get /api/v1/health)" = '{"status":"ok","database":"ok"}'
+check "its errors are the API's (an unknown route under the prefix)" grep -q '"code":"not_found"' <(get /api/v1/nope)
+check "the frontend is served at /partners/" grep -q '<html' <(get /)
+check "/partners redirects to /partners/" grep -qi $'^Location: .*/partners/\r' <(curl -s -D - -o /dev/null "$url")
+headers=$(curl -s -D - -o /dev/null "$url/")
 check "a strict Content-Security-Policy without inline script" grep -q "script-src 'self';" <<<"$headers"
 check "framing is refused" grep -q "frame-ancestors 'none'" <<<"$headers"
 check "no nginx version in Server" grep -qx $'Server: nginx\r' <<<"$headers"
 check "index.html is never cached" grep -qi $'^Cache-Control: no-cache\r' <<<"$headers"
-app=$(get partners.test / | grep -o 'assets/[0-9a-f]\{12\}/js/app.js')
+app=$(get / | grep -o 'assets/[0-9a-f]\{12\}/js/app.js')
 check "the installed index.html loads versioned assets ($app)" test -n "$app"
-asset=$(curl -s -D - -o /dev/null -H 'Host: partners.test' "$url/${app%app.js}api.js")
-check "a module it imports is served as JavaScript, cached for a year" \
+asset=$(curl -s -D - -o /dev/null "$url/${app%app.js}api.js")
+check "a module it imports is served under the prefix as JavaScript, cached for a year" \
     grep -qi $'^Cache-Control: public, max-age=31536000, immutable\r' <<<"$asset"
 check "... with a JavaScript type" grep -qi '^Content-Type: application/javascript' <<<"$asset"
-check "the stylesheet is versioned too" test "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: partners.test' "$url/${app%js/app.js}css/app.css")" = 200
+check "the stylesheet is versioned too" test "$(code "$url/${app%js/app.js}css/app.css")" = 200
+
+jar=$dir/cookies
+signin=$(curl -s -D - -o "$dir/signin.json" -c "$jar" -H 'Content-Type: application/json' \
+         -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" "$url/api/v1/session")
+check "signing in under the prefix works" grep -q '"csrfToken"' "$dir/signin.json"
+check "the session cookie is sent only to the app's API (Path=/partners/api/)" \
+    grep -qi '^Set-Cookie: .*; Path=/partners/api/;.*HttpOnly' <<<"$signin"
+check "the session serves the API under the prefix" grep -q "\"email\":\"$ADMIN_EMAIL\"" <(curl -s -b "$jar" "$url/api/v1/me")
+check "the app signs in and shows the Overview in a browser under /partners/" \
+    node "$root/tests/e2e/signin.mjs" "$url/" "$ADMIN_EMAIL" "$ADMIN_PASSWORD"
+
 codes=""
 for _ in $(seq 1 15); do
-    codes+=$(curl -s -o /dev/null -w '%{http_code} ' -X POST -H 'Host: partners.test' \
-             -H 'Content-Type: application/json' -d '{' "$url/api/v1/session")
+    codes+=$(code -X POST -H 'Content-Type: application/json' -d '{' "$url/api/v1/session")' '
 done
-check "sign-in is rate-limited per address (a burst through, then 429): $codes" grep -q '^\(400 \)\{11\}.*429 $' <<<"$codes"
-check "the 429 is the API's JSON error" grep -q '"code":"rate_limited"' <(curl -s -X POST -H 'Host: partners.test' \
+check "sign-in is rate-limited per address (a burst through, then 429): $codes" grep -q '^\(400 \)\{5,\}.*429 $' <<<"$codes"
+check "the 429 is the API's JSON error" grep -q '"code":"rate_limited"' <(curl -s -X POST \
     -H 'Content-Type: application/json' -d '{' "$url/api/v1/session")
-check "other API routes are not limited by it" test "$(get partners.test /api/v1/health)" = '{"status":"ok","database":"ok"}'
+check "other API routes are not limited by it" test "$(get /api/v1/health)" = '{"status":"ok","database":"ok"}'
 
-kill "$(cat "$dir/nginx.pid")" 2>/dev/null
+[ -n "${KEEP_NGINX:-}" ] || kill "$(cat "$dir/nginx.pid")" 2>/dev/null

@@ -24,8 +24,7 @@ printf 'alice:{PLAIN}alice-pw\nbob:{PLAIN}bob-pw\ncarol@elsewhere.test:{PLAIN}ca
 cp /etc/nginx/fastcgi_params "$dir/fastcgi_params"
 sed -e "s|unix:/run/partnerships/partnerships.sock|unix:$dir/sso.sock|" \
     "$root/deploy/nginx/partnerships-http.conf" >"$dir/partnerships-http.conf"
-sed -e "s|/usr/local/share/partnerships/frontend|$root/frontend|" \
-    "$root/deploy/nginx/partnerships.conf" >"$dir/partnerships.conf"
+"$root/deploy/nginx/snippet.sh" / "$root/frontend" >"$dir/partnerships.conf"
 nginx_conf "$dir" "
 
     # Remote-user mode behind auth_basic.
@@ -63,9 +62,22 @@ nginx_conf "$dir" "
 "
 [ "$(id -u)" -eq 0 ] && chown -R partnerships:partnerships "$dir"
 
-PARTNERSHIPS_AUTH_MODE=remote-user PARTNERSHIPS_REMOTE_USER_DOMAIN=sso.test PARTNERSHIPS_SOCKET="$dir/sso.sock" \
-    PARTNERSHIPS_WORKERS=4 PARTNERSHIPS_COOKIE_SECURE=0 \
-    PARTNERSHIPS_DATABASE_URL="host=$var/run dbname=partnerships user=partnerships_app" \
+# Its settings come from a settings file, as under systemd.
+settings() {  # session hours, and any further lines
+    cat >"$dir/settings.conf" <<CONF
+# as /etc/partnerships/partnerships.conf
+PARTNERSHIPS_AUTH_MODE=remote-user
+PARTNERSHIPS_REMOTE_USER_DOMAIN=sso.test
+PARTNERSHIPS_WORKERS=4
+PARTNERSHIPS_COOKIE_SECURE=0
+PARTNERSHIPS_DATABASE_URL="host=$var/run dbname=partnerships user=partnerships_app"
+PARTNERSHIPS_SESSION_HOURS=$1
+${2:-}
+CONF
+}
+settings 12
+[ "$(id -u)" -eq 0 ] && chown partnerships "$dir/settings.conf"
+PARTNERSHIPS_CONFIG="$dir/settings.conf" PARTNERSHIPS_SOCKET="$dir/sso.sock" \
     "${run[@]}" "$bin" serve >"$dir/app.log" 2>&1 </dev/null &
 app=$!
 for _ in $(seq 100); do [ -S "$dir/sso.sock" ] && break; sleep 0.05; done
@@ -98,6 +110,22 @@ check "with the mode off, nginx's name is not trusted (422: email and password n
 check "a client cannot pass a name in a header" \
     test "$(status -H 'Remote-User: alice' -H 'X-Remote-User: alice' -X POST "${json[@]}" -d '{}' "$sso/session")" = 401
 
+# user passwd: the new password signs in, the old one no longer does, and
+# the user's sessions end.
+owner=(env PARTNERSHIPS_OWNER_DATABASE_URL="host=$var/run dbname=partnerships user=partnerships_owner")
+printf 'first-password-1\n' | "${owner[@]}" "$bin" user add dora@pw.test Dora >/dev/null
+dora=$dir/dora.jar
+curl -s -o /dev/null -c "$dora" -u alice:alice-pw "${json[@]}" \
+    -d '{"email":"dora@pw.test","password":"first-password-1"}' "$plain/session"
+check "user add: the user signs in" test "$(status -b "$dora" -u alice:alice-pw "$plain/me")" = 200
+check "user passwd sets the password" "${owner[@]}" "$bin" user passwd dora@pw.test <<<"second-password-2"
+check "... and ends the user's sessions" test "$(status -b "$dora" -u alice:alice-pw "$plain/me")" = 401
+check "... the new password signs in" test "$(status -u alice:alice-pw "${json[@]}" \
+    -d '{"email":"dora@pw.test","password":"second-password-2"}' "$plain/session")" = 200
+check "... the old one does not" test "$(status -u alice:alice-pw "${json[@]}" \
+    -d '{"email":"dora@pw.test","password":"first-password-1"}' "$plain/session")" = 401
+check "user passwd of nobody fails" bash -c "! ${owner[*]} '$bin' user passwd nobody@pw.test <<<'third-password-3'"
+
 # Two instances behind one upstream: both answer.
 before=$(grep -c 'path="/api/v1/health"' "$var/log/app.log")
 codes=$(for _ in $(seq 20); do status "http://127.0.0.1:$((port + 2))/api/v1/health"; echo; done | sort | uniq -c | xargs)
@@ -114,6 +142,21 @@ wait "$load"
 codes=$(sort "$dir/load.txt" | uniq -c | xargs)
 check "SIGHUP three times under load loses no request ($codes)" test "$codes" = "400 200"
 check "... and the workers were replaced" test "$(grep -c 'reload: workers replaced' "$dir/app.log")" -eq 3
+
+# A reload applies changed settings; a settings error keeps the running ones.
+max_age() { curl -s -D - -o /dev/null -u alice:alice-pw -X POST "${json[@]}" -d '{}' "$sso/session" |
+            grep -o 'Max-Age=[0-9]*'; }
+check "sessions last the file's 12 hours" test "$(max_age)" = Max-Age=43200
+settings 2
+kill -HUP "$app"
+sleep 0.5
+check "after the file changes and a reload, new sessions last 2 hours" test "$(max_age)" = Max-Age=7200
+settings 3 PARTNERSHIPS_SESION_HOURS=1
+kill -HUP "$app"
+sleep 0.5
+check "a misspelt setting in the file is named in the log" grep -q 'PARTNERSHIPS_SESION_HOURS is not a setting' "$dir/app.log"
+check "... and the running settings stay (2 hours)" test "$(max_age)" = Max-Age=7200
+check "... and requests are still served" test "$(status -b "$jar" -u alice:alice-pw "$sso/me")" = 200
 
 kill "$(cat "$dir/nginx.pid")" "$app" 2>/dev/null
 wait "$app" 2>/dev/null

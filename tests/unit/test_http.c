@@ -54,7 +54,9 @@ static void test_request(void)
     char *env_bad_length[] = {"REQUEST_METHOD=POST", "DOCUMENT_URI=/api/v1/x", "CONTENT_LENGTH=12abc", NULL};
     char *env_negative[] = {"REQUEST_METHOD=POST", "DOCUMENT_URI=/api/v1/x", "CONTENT_LENGTH=-1", NULL};
     char *env_no_path[] = {"REQUEST_METHOD=GET", NULL};
-    char *env_odd[] = {"REQUEST_METHOD=BREW", "DOCUMENT_URI=/", "REQUEST_ID=bad id\r\n", NULL};
+    char *env_odd[] = {"REQUEST_METHOD=BREW", "DOCUMENT_URI=/", "REQUEST_ID=bad id\r\n",
+                       "PARTNERSHIPS_API_PATH=/x; Domain=evil.example", NULL};
+    char *env_prefix[] = {"REQUEST_METHOD=GET", "DOCUMENT_URI=/api/v1/me", "PARTNERSHIPS_API_PATH=/partners/api/", NULL};
     struct http_request req;
     const char *message;
 
@@ -63,6 +65,10 @@ static void test_request(void)
     CHECK(req.content_length == 12, "request: content length");
     CHECK_STR(http_param(&req, "x"), "1", "request: query parameter");
     CHECK_STR(req.request_id, "abc123", "request: nginx request id kept");
+    CHECK_STR(req.api_path, "/", "request: the cookie path is / when nginx names no API path");
+    http_request_free(&req);
+    CHECK(http_request_init(&req, env_prefix, &message) == 0, "request: under a path prefix parses");
+    CHECK_STR(req.api_path, "/partners/api/", "request: the API path nginx names is the cookie path");
     http_request_free(&req);
     CHECK(http_request_init(&req, env_bad_length, &message) == 400, "request: non-numeric Content-Length is 400");
     http_request_free(&req);
@@ -74,6 +80,7 @@ static void test_request(void)
           "request: unknown method recognised as such");
     CHECK(strchr(req.request_id, ' ') == NULL && strchr(req.request_id, '\n') == NULL && req.request_id[0],
           "request: a request id with unsafe characters is replaced");
+    CHECK_STR(req.api_path, "/", "request: an API path that is not a plain path is not put in a cookie");
     http_request_free(&req);
 }
 
