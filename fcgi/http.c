@@ -60,11 +60,14 @@ const char *http_error_code(int status)
 const char *http_env(char *const *envp, const char *name)
 {
     size_t len = strlen(name);
+    const char *value = NULL;
 
+    /* The last one: a fastcgi_param after `include fastcgi_params` overrides
+     * the included one (REMOTE_USER from an SSO), as PHP-FPM reads them. */
     for (; envp && *envp; envp++)
         if (strncmp(*envp, name, len) == 0 && (*envp)[len] == '=')
-            return *envp + len + 1;
-    return NULL;
+            value = *envp + len + 1;
+    return value;
 }
 
 bool http_utf8_valid(const char *s, size_t len)

@@ -76,7 +76,7 @@ struct http_response {
 int http_request_init(struct http_request *req, char *const *envp, const char **message);
 void http_request_free(struct http_request *req);
 
-/* Value of FastCGI parameter name in envp, or NULL. */
+/* Value of FastCGI parameter name in envp (the last, when given twice), or NULL. */
 const char *http_env(char *const *envp, const char *name);
 
 /* Splits a query string into percent-decoded parameters.  Returns 0, or -1

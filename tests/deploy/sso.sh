@@ -34,6 +34,29 @@ nginx_conf "$dir" "
         auth_basic_user_file $dir/htpasswd;
         include $dir/partnerships.conf;
     }
+    # Remote-user mode behind an SSO through auth_request: the SSO (a stand-in
+    # on the next port) answers 200 with X-User for a known token, 401 otherwise.
+    server {
+        listen 127.0.0.1:$((port + 3));
+        auth_request /sso-check;
+        auth_request_set \$partnerships_user \$upstream_http_x_user;
+        location = /sso-check {
+            internal;
+            auth_request off;
+            proxy_pass http://127.0.0.1:$((port + 4))/check;
+            proxy_pass_request_body off;
+            proxy_set_header Content-Length \"\";
+        }
+        include $dir/partnerships.conf;
+    }
+    server {
+        listen 127.0.0.1:$((port + 4));
+        location = /check {
+            if (\$http_x_sso_token != \"token-of-erin\") { return 401; }
+            add_header X-User erin;
+            return 200;
+        }
+    }
     # Two serve instances (as if on two hosts) behind one upstream.
     upstream two_instances {
         server unix:$var/run/partnerships.sock;
@@ -110,6 +133,14 @@ check "with the mode off, nginx's name is not trusted (422: email and password n
 check "a client cannot pass a name in a header" \
     test "$(status -H 'Remote-User: alice' -H 'X-Remote-User: alice' -X POST "${json[@]}" -d '{}' "$sso/session")" = 401
 
+sso2=http://127.0.0.1:$((port + 3))/api/v1
+check "behind auth_request, the SSO's user name becomes the user" grep -q '"email" *: *"erin@sso.test"' \
+    <(curl -s -H 'X-Sso-Token: token-of-erin' -X POST "${json[@]}" -d '{}' "$sso2/session")
+check "... and without the SSO's yes there is no way in (401 from nginx)" \
+    test "$(status -H 'X-Sso-Token: forged' -X POST "${json[@]}" -d '{}' "$sso2/session")" = 401
+check "... nor with a user name in a header" test "$(status -H 'X-User: erin' -H 'Remote-User: erin' \
+    -X POST "${json[@]}" -d '{}' "$sso2/session")" = 401
+
 # user passwd: the new password signs in, the old one no longer does, and
 # the user's sessions end.
 owner=(env PARTNERSHIPS_OWNER_DATABASE_URL="host=$var/run dbname=partnerships user=partnerships_owner")
@@ -146,16 +177,19 @@ check "... and the workers were replaced" test "$(grep -c 'reload: workers repla
 # A reload applies changed settings; a settings error keeps the running ones.
 max_age() { curl -s -D - -o /dev/null -u alice:alice-pw -X POST "${json[@]}" -d '{}' "$sso/session" |
             grep -o 'Max-Age=[0-9]*'; }
-check "sessions last the file's 12 hours" test "$(max_age)" = Max-Age=43200
+got=$(max_age)
+check "sessions last the file's 12 hours ($got)" test "$got" = Max-Age=43200
 settings 2
 kill -HUP "$app"
 sleep 0.5
-check "after the file changes and a reload, new sessions last 2 hours" test "$(max_age)" = Max-Age=7200
+got=$(max_age)
+check "after the file changes and a reload, new sessions last 2 hours ($got)" test "$got" = Max-Age=7200
 settings 3 PARTNERSHIPS_SESION_HOURS=1
 kill -HUP "$app"
 sleep 0.5
 check "a misspelt setting in the file is named in the log" grep -q 'PARTNERSHIPS_SESION_HOURS is not a setting' "$dir/app.log"
-check "... and the running settings stay (2 hours)" test "$(max_age)" = Max-Age=7200
+got=$(max_age)
+check "... and the running settings stay (2 hours: $got)" test "$got" = Max-Age=7200
 check "... and requests are still served" test "$(status -b "$jar" -u alice:alice-pw "$sso/me")" = 200
 
 kill "$(cat "$dir/nginx.pid")" "$app" 2>/dev/null

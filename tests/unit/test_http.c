@@ -56,6 +56,7 @@ static void test_request(void)
     char *env_no_path[] = {"REQUEST_METHOD=GET", NULL};
     char *env_odd[] = {"REQUEST_METHOD=BREW", "DOCUMENT_URI=/", "REQUEST_ID=bad id\r\n",
                        "PARTNERSHIPS_API_PATH=/x; Domain=evil.example", NULL};
+    char *env_twice[] = {"REQUEST_METHOD=GET", "DOCUMENT_URI=/api/v1/me", "REMOTE_USER=", "REMOTE_USER=erin", NULL};
     char *env_prefix[] = {"REQUEST_METHOD=GET", "DOCUMENT_URI=/api/v1/me", "PARTNERSHIPS_API_PATH=/partners/api/", NULL};
     struct http_request req;
     const char *message;
@@ -66,6 +67,9 @@ static void test_request(void)
     CHECK_STR(http_param(&req, "x"), "1", "request: query parameter");
     CHECK_STR(req.request_id, "abc123", "request: nginx request id kept");
     CHECK_STR(req.api_path, "/", "request: the cookie path is / when nginx names no API path");
+    http_request_free(&req);
+    CHECK(http_request_init(&req, env_twice, &message) == 0, "request: a parameter given twice parses");
+    CHECK_STR(req.remote_user, "erin", "request: the last of a parameter given twice wins (nginx's override)");
     http_request_free(&req);
     CHECK(http_request_init(&req, env_prefix, &message) == 0, "request: under a path prefix parses");
     CHECK_STR(req.api_path, "/partners/api/", "request: the API path nginx names is the cookie path");
