@@ -110,8 +110,11 @@ check "signing in under the prefix works" grep -q '"csrfToken"' "$dir/signin.jso
 check "the session cookie is sent only to the app's API (Path=/partners/api/)" \
     grep -qi '^Set-Cookie: .*; Path=/partners/api/;.*HttpOnly' <<<"$signin"
 check "the session serves the API under the prefix" grep -q "\"email\":\"$ADMIN_EMAIL\"" <(curl -s -b "$jar" "$url/api/v1/me")
-check "the app signs in and shows the Overview in a browser under /partners/" \
-    node "$root/tests/e2e/signin.mjs" "$url/" "$ADMIN_EMAIL" "$ADMIN_PASSWORD"
+if out=$(node "$root/tests/e2e/signin.mjs" "$url/" "$ADMIN_EMAIL" "$ADMIN_PASSWORD" 2>&1); then
+    echo "ok the app signs in and shows the Overview in a browser under /partners/"
+else
+    echo "not ok the app signs in and shows the Overview in a browser under /partners/: $(tr '\n' ' ' <<<"$out" | head -c 600)"
+fi
 
 codes=""
 for _ in $(seq 1 15); do
