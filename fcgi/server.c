@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,7 +23,8 @@
 enum {
     SERVER_BACKLOG = 1024,
     SERVER_MAX_WORKERS = 256,
-    SERVER_SYSTEMD_FD = 3     /* SD_LISTEN_FDS_START */
+    SERVER_SYSTEMD_FD = 3,    /* SD_LISTEN_FDS_START */
+    SERVER_IDLE_SECONDS = 2   /* an idle kept-alive connection is closed after this */
 };
 
 static volatile sig_atomic_t server_stopping;
@@ -142,6 +144,20 @@ static void server_handle(FCGX_Request *request, struct db *db)
     http_response_free(&resp);
 }
 
+/* A kept-alive connection (fastcgi_keep_conn) holds its worker while it
+ * waits for the next request: libfcgi serves one connection at a time.  Idle
+ * for SERVER_IDLE_SECONDS, the read fails, libfcgi closes it (nginx retries a
+ * request on a closed cached connection) and the worker accepts again, so
+ * more kept connections than workers (several nginx in front of one program,
+ * a keepalive set too high) slow new connections down but never stall them. */
+static void server_idle_timeout(int fd)
+{
+    struct timeval idle = {SERVER_IDLE_SECONDS, 0};
+
+    if (fd >= 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof(idle));
+}
+
 static void server_worker(int listen_fd)
 {
     FCGX_Request request;
@@ -161,6 +177,7 @@ static void server_worker(int listen_fd)
         log_error("worker started without the database; it will answer 503 until it is back");
     while (!server_stopping && FCGX_Accept_r(&request) >= 0) {
         server_handle(&request, db);
+        server_idle_timeout(request.ipcFd);
         FCGX_Finish_r(&request);
     }
     FCGX_Free(&request, 1);

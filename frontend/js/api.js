@@ -62,7 +62,8 @@ export async function request(method, path, options = {}) {
     if (method === 'GET' && !retried) return request(method, path, { ...options, retried: true });
     throw new ApiError(0, { error: { code: 'network', message: 'the server could not be reached; check the connection and try again' } });
   }
-  if (response.status === 401 && path !== 'session' && reauthenticate && !retried) {
+  // 401 from `me` (is anyone signed in?) or `session` (signing in) is an answer, not an ended session.
+  if (response.status === 401 && path !== 'session' && path !== 'me' && reauthenticate && !retried) {
     await reauthenticate();
     return request(method, path, { ...options, retried: true });
   }

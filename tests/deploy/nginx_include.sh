@@ -110,7 +110,8 @@ check "signing in under the prefix works" grep -q '"csrfToken"' "$dir/signin.jso
 check "the session cookie is sent only to the app's API (Path=/partners/api/)" \
     grep -qi '^Set-Cookie: .*; Path=/partners/api/;.*HttpOnly' <<<"$signin"
 check "the session serves the API under the prefix" grep -q "\"email\":\"$ADMIN_EMAIL\"" <(curl -s -b "$jar" "$url/api/v1/me")
-if out=$(node "$root/tests/e2e/signin.mjs" "$url/" "$ADMIN_EMAIL" "$ADMIN_PASSWORD" 2>&1); then
+if out=$(node "$root/tests/e2e/signin.mjs" "$url/" "$ADMIN_EMAIL" "$ADMIN_PASSWORD" \
+           "$var/prefix-signin-failure.png" 2>&1); then
     echo "ok the app signs in and shows the Overview in a browser under /partners/"
 else
     echo "not ok the app signs in and shows the Overview in a browser under /partners/: $(tr '\n' ' ' <<<"$out" | head -c 600)"

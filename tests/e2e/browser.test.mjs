@@ -34,6 +34,9 @@ async function newPage(viewport = { width: 1280, height: 900 }) {
 
 async function signIn(page, email, password = MEMBER_PASSWORD) {
   await page.goto(`${ORIGIN}/`);
+  // A first visit is the sign-in page, not "your session has ended" over an empty page.
+  await page.locator('main.signin-page form').waitFor();
+  assert.equal(await page.locator('dialog.signin-dialog').count(), 0, 'no session-ended dialog on a first visit');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -1,18 +1,19 @@
 // The installed app in a browser at URL (e.g. under /partners/): signs in,
 // opens the Overview and the Partners table, and exits 0 only when that
 // worked with no script error, no failed request and no CSP violation.
-//   node tests/e2e/signin.mjs URL EMAIL PASSWORD
+//   node tests/e2e/signin.mjs URL EMAIL PASSWORD [SCREENSHOT.png (taken when it fails)]
 import { chromium } from 'playwright-core';
 
-const [url, email, password] = process.argv.slice(2);
+const [url, email, password, shot] = process.argv.slice(2);
 if (!url || !email || !password) {
   console.error('usage: node tests/e2e/signin.mjs URL EMAIL PASSWORD');
   process.exit(2);
 }
 const problems = [];
+let page;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 try {
-  const page = await browser.newPage();
+  page = await browser.newPage();
   page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/api/v1/me')) problems.push(`${r.status()} ${r.url()}`); });
@@ -24,7 +25,8 @@ try {
   await page.locator('.data-table tbody tr').first().waitFor({ timeout: 10000 });
   await page.waitForFunction(() => !document.querySelector('[aria-busy="true"], tr.loading'), null, { timeout: 10000 });
 } catch (e) {
-  problems.push(e.message.split('\n')[0]);
+  problems.push(e.message.split('\n').slice(0, 2).join(' '));
+  if (shot && page) await page.screenshot({ path: shot }).catch(() => {});
 } finally {
   await browser.close();
 }
