@@ -33,6 +33,7 @@ help:
 	@echo "make deps       install the Debian packages the project needs"
 	@echo "make run        run the whole stack on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
 	@echo "make test       run every test suite on a fresh private stack"
+	@echo "make bench      every route with wrk against pgbench of its own SQL (SCALE=1, SECONDS_PER_RUN=5)"
 	@echo "make fuzz       run every fuzzer for FUZZ_SECONDS (60) each"
 	@echo "make install    install into \$$(DESTDIR)\$$(PREFIX) (PREFIX=$(PREFIX)): program, sql, frontend, nginx and systemd files;"
 	@echo "                URL_PATH=/partners/ serves the app under that path of the site (default /)"
@@ -70,6 +71,9 @@ tests/e2e/node_modules/.package-lock.json: tests/e2e/package.json tests/e2e/pack
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 
 unit: $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(UNIT))
+
+bench: $(BUILD)/release/partnerships
+	@tests/bench/run.sh $(BUILD)/release/partnerships
 
 run: $(BUILD)/release/partnerships
 	@deploy/stack.sh run "$(VAR)" "$(PORT)" "$(BUILD)/release/partnerships"

@@ -130,13 +130,8 @@ start() {
 
     cp /etc/nginx/fastcgi_params "$var/nginx/fastcgi_params"
     "$here/nginx/snippet.sh" / "$root/frontend" >"$var/nginx/partnerships.conf"
-    # Idle kept-alive connections each hold a worker (libfcgi serves one
-    # connection at a time): nginx may keep at most workers - 1 of them, so
-    # that one worker is always free to accept a new connection.
-    local keepalive="keepalive $((workers - 1));"
-    [ "$workers" -gt 1 ] || keepalive=""
     sed -e "s|unix:/run/partnerships/partnerships.sock|unix:$var/run/partnerships.sock|" \
-        -e "s|keepalive 1;|$keepalive|" -e "s|rate=10r/m|rate=${PARTNERSHIPS_SIGNIN_RATE:-10r/m}|" \
+        -e "s|rate=10r/m|rate=${PARTNERSHIPS_SIGNIN_RATE:-10r/m}|" \
         "$here/nginx/partnerships-http.conf" >"$var/nginx/partnerships-http.conf"
     sed -e "s|@VAR@|$var|g" -e "s|@PORT@|$port|g" "$here/nginx/local.conf.in" >"$var/nginx/nginx.conf"
     [ "$(id -u)" -eq 0 ] && chown -R "$run_user:$run_user" "$var/nginx"

@@ -1,0 +1,235 @@
+// make bench: every route through nginx with wrk, against pgbench running
+// the very SQL the program sent for that route (captured from PostgreSQL's
+// statement log for one request), in the same transaction shape, at the same
+// concurrency, in the same run.  Prints one table; see tests/bench/run.sh.
+//
+// Environment: BASE (the stack's URL), PGHOST (socket directory), PGLOG (the
+// cluster's log file), MASTER_PID, SECONDS_PER_RUN (default 5), CONNS
+// (default "1 16 64"), PGBIN; SQL_ONLY=1 prints the pgbench scripts only.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const base = `${process.env.BASE}/api/v1/`;
+const seconds = Number(process.env.SECONDS_PER_RUN || 5);
+const conns = (process.env.CONNS || '1 16 64').split(/\s+/).filter(Boolean).map(Number);
+const pgbin = process.env.PGBIN;
+const dir = mkdtempSync(join(tmpdir(), 'partnerships-bench-'));
+const token = 'bench-token-1';   // a member: owns a tenth of the company (tests/bench/seed.sql)
+const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+
+const psql = (sql) => execFileSync(`${pgbin}/psql`, ['-X', '-qAt', '-h', process.env.PGHOST, '-U', 'postgres',
+  '-d', 'partnerships', '-c', sql]).toString().trim();
+const api = async (method, path, body, ifMatch) => {
+  const h = { ...headers };
+  if (ifMatch) h['If-Match'] = `"${ifMatch}"`;
+  const r = await fetch(base + path, { method, headers: h, body: body && JSON.stringify(body) });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text.slice(0, 200)}`);
+  return JSON.parse(text);
+};
+
+// The member's partners: one to read, a pool to patch (wrk), a pool for pgbench.
+const mine = (await api('GET', 'partners?limit=500&sort=company')).items;
+const [one, patched] = mine;
+const wrkPool = mine.slice(2, 402);
+const pgPool = mine.slice(402, 402 + Math.max(...conns));
+psql(`set client_min_messages = warning; drop table if exists public.bench_pool; create table public.bench_pool (n integer primary key, id text not null);
+      insert into public.bench_pool values ${pgPool.map((p, i) => `(${i}, '${p.id}')`).join(', ')};
+      grant select on public.bench_pool to partnerships_app`);
+
+const partnerBody = { company: 'Bench Company', contactName: 'Bench Contact', contactEmail: 'bench@bench.example', type: 'referral' };
+const routes = [
+  { name: 'GET /partners/{id}', method: 'GET', path: `partners/${one.id}` },
+  { name: 'GET /partners (status, -revenue)', method: 'GET', path: 'partners?status=active&sort=-revenueAttributed&limit=50' },
+  { name: 'GET /partners?q=', method: 'GET', path: 'partners?q=consulting' },
+  { name: 'GET /boards/partners', method: 'GET', path: 'boards/partners' },
+  { name: 'GET /overview', method: 'GET', path: 'overview' },
+  { name: 'GET /performance', method: 'GET', path: 'performance' },
+  { name: 'POST /partners', method: 'POST', path: 'partners', body: partnerBody, write: true },
+  { name: 'PATCH /partners/{id}', method: 'PATCH', path: `partners/${patched.id}`, body: { notes: 'benchmarked' },
+    ifMatch: patched.version, write: true, pool: true },
+  { name: 'POST /referrals', method: 'POST', path: 'referrals',
+    body: { partnerId: one.id, direction: 'inbound', leadName: 'Bench Lead' }, write: true },
+];
+
+// --- the SQL of one request, from the statement log ----------------------
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function statements(log) {
+  const entries = [];
+  for (const line of log.split('\n')) {
+    const m = line.match(/^\S+ \S+ \S+ \[\d+\] (LOG|DETAIL):  (.*)$/);
+    if (m) entries.push({ kind: m[1], text: m[2] });
+    else if (entries.length && line.startsWith('\t')) entries[entries.length - 1].text += '\n' + line.slice(1);
+  }
+  const out = [];
+  for (const e of entries) {
+    if (e.kind === 'LOG' && e.text.startsWith('statement: ')) out.push({ sql: e.text.slice(11), params: [] });
+    else if (e.kind === 'LOG' && /^execute [^:]+: /.test(e.text)) out.push({ sql: e.text.replace(/^execute [^:]+: /, ''), params: [] });
+    else if (e.kind === 'DETAIL' && e.text.startsWith('parameters: ') && out.length) {
+      const params = [];
+      const re = /\$(\d+) = (NULL|'((?:[^']|'')*)')/g;
+      let m;
+      while ((m = re.exec(e.text))) params[Number(m[1]) - 1] = m[2] === 'NULL' ? null : m[3].replace(/''/g, "'");
+      out[out.length - 1].params = params;
+    }
+  }
+  return out;
+}
+
+async function capture(route) {
+  // Warm every worker first, so that the captured request is a plain one.
+  for (let i = 0; i < 8; i++) await send(route);
+  const log = process.env.PGLOG;
+  const size = statSync(log).size;
+  await send(route);
+  await sleep(300);
+  return statements(readFileSync(log).subarray(size).toString());
+}
+
+async function send(route) {
+  const r = await api(route.method, route.path, route.body, route.ifMatch);
+  if (route.pool) route.ifMatch = r.version;
+  return r;
+}
+
+// pgbench's script: the same statements; parameters as -D variables (sent as
+// parameters in -M prepared).  PATCH: each client patches its own partner
+// (bench_pool, by :client_id) without a version check, since pgbench cannot
+// carry the version from one transaction to the next.
+function pgbenchScript(route, stmts) {
+  const defines = [];
+  const lines = stmts.map((s, k) => {
+    let sql = s.sql;
+    if (route.pool && /^update /.test(sql)) {
+      const idIndex = s.params.indexOf(route.lastPatchedId);
+      sql = sql.replace(new RegExp(`\\$${idIndex + 1}(?!\\d)`, 'g'), '(select id from public.bench_pool where n = :client_id)');
+      s.params.forEach((v, i) => { if (/^\d+$/.test(v ?? '') && i !== idIndex) sql = sql.replace(new RegExp(`\\$${i + 1}::integer`, 'g'), 'null::integer'); });
+    }
+    sql = sql.replace(/\$(\d+)/g, (_, n) => {
+      defines.push(`v${k}_${n}=${s.params[n - 1]}`);
+      return `:v${k}_${n}`;
+    });
+    return `${sql};`;
+  });
+  return { script: lines.join('\n') + '\n', defines };
+}
+
+function pgbench(route, clients) {
+  const file = join(dir, `${route.slug}.sql`);
+  writeFileSync(file, route.pg.script);
+  const args = ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds),
+    '-h', process.env.PGHOST, '-U', 'partnerships_app', '-f', file];
+  for (const d of route.pg.defines) args.push('-D', d);
+  args.push('partnerships');
+  const r = spawnSync(`${pgbin}/pgbench`, args, { encoding: 'utf8' });
+  const tps = r.stdout.match(/tps = ([\d.]+) \(without/);
+  const failed = r.stdout.match(/number of failed transactions: (\d+)/);
+  if (!tps || r.status !== 0) return { error: (r.stderr || r.stdout).split('\n').filter(Boolean).slice(-2).join(' ') };
+  return { tps: Number(tps[1]), failed: failed ? Number(failed[1]) : 0 };
+}
+
+// --- wrk -----------------------------------------------------------------
+const lua = (s) => JSON.stringify(s);
+function wrkScript(route) {
+  const h = `wrk.method = ${lua(route.method)}\nwrk.headers["Authorization"] = ${lua(`Bearer ${token}`)}\n` +
+    `wrk.headers["Content-Type"] = "application/json"\n`;
+  if (!route.pool) return h + (route.body ? `wrk.body = ${lua(JSON.stringify(route.body))}\n` : '');
+  // PATCH: each thread patches its own partners in turn, with the version the
+  // last answer gave (If-Match), so that no request meets 412.
+  return h + `
+local pool = {${wrkPool.map((p) => `{${lua(p.id)}, ${p.version}}`).join(', ')}}
+local threads = 0
+local mine, versions, next = {}, {}, 0
+function setup(thread) thread:set("first", threads); threads = threads + 1 end
+function init(args)
+  local t, n = tonumber(first), tonumber(args[1])
+  for i = 1, #pool do if (i - 1) % n == t then mine[#mine + 1] = pool[i][1]; versions[pool[i][1]] = pool[i][2] end end
+end
+function request()
+  next = next % #mine + 1
+  local id = mine[next]
+  return wrk.format(nil, "/api/v1/partners/" .. id, {["Authorization"] = wrk.headers["Authorization"],
+    ["Content-Type"] = "application/json", ["If-Match"] = '"' .. versions[id] .. '"'}, ${lua(JSON.stringify(route.body))})
+end
+function response(status, headers, body)
+  local id, version = body:match('"id" *: *"([^"]+)"'), body:match('"version" *: *(%d+)')
+  if id and version then versions[id] = tonumber(version) end
+end
+`;
+}
+
+function wrk(route, connections) {
+  const file = join(dir, `${route.slug}.lua`);
+  if (route.pool) {  // the versions the previous runs left
+    const versions = new Map(psql(`select id || ' ' || version from public.partners where id in
+      (${wrkPool.map((p) => `'${p.id}'`).join(', ')})`).split('\n').map((l) => l.split(' ')));
+    for (const p of wrkPool) p.version = Number(versions.get(p.id));
+  }
+  writeFileSync(file, wrkScript(route));
+  const threads = Math.min(connections, 2);
+  const r = spawnSync('wrk', ['--latency', '-t', String(threads), '-c', String(connections), '-d', `${seconds}s`,
+    '-s', file, base + route.path, '--', String(threads)], { encoding: 'utf8' });
+  const rate = r.stdout.match(/Requests\/sec:\s+([\d.]+)/);
+  const ms = (label) => {
+    const m = r.stdout.match(new RegExp(`^\\s+${label}\\s+([\\d.]+)(us|ms|s)`, 'm'));
+    return m ? Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]] : NaN;
+  };
+  const non2xx = r.stdout.match(/Non-2xx or 3xx responses: (\d+)/);
+  const errors = r.stdout.match(/Socket errors: (.*)/);
+  return { rate: rate ? Number(rate[1]) : 0, p50: ms('50%'), p99: ms('99%'), non2xx: non2xx ? Number(non2xx[1]) : 0,
+    errors: errors ? errors[1] : '' };
+}
+
+// --- worker memory ---------------------------------------------------------
+function workerRss() {
+  const children = execFileSync('pgrep', ['-P', process.env.MASTER_PID]).toString().trim().split('\n');
+  return children.map((pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]));
+}
+
+// --- run -------------------------------------------------------------------
+psql("alter system set log_statement = 'all'");
+psql('select pg_reload_conf()');
+await sleep(300);
+try {
+  for (const route of routes) {
+    route.slug = route.name.replace(/[^a-z]+/gi, '_').toLowerCase();
+    if (route.pool) route.lastPatchedId = patched.id;
+    const stmts = await capture(route);
+    route.pg = pgbenchScript(route, stmts);
+    route.statements = stmts.length;
+  }
+} finally {
+  psql('alter system reset log_statement');
+  psql('select pg_reload_conf()');
+}
+await sleep(300);
+if (process.env.SQL_ONLY) {
+  for (const r of routes) console.log(`-- ${r.name}\n${r.pg.script}`);
+  process.exit(0);
+}
+
+const rssBefore = workerRss();
+const started = Date.now();
+const rows = [];
+let requests = 0;
+for (const route of routes) {
+  for (const c of conns) {
+    const w = wrk(route, c);
+    const p = pgbench(route, c);
+    requests += w.rate * seconds;
+    rows.push({ route: route.name, c, ...w, tps: p.tps, pgError: p.error, pgFailed: p.failed });
+    const row = rows[rows.length - 1];
+    process.stdout.write(`${route.name.padEnd(34)} ${String(c).padStart(3)}  ${w.rate.toFixed(0).padStart(7)} req/s  ` +
+      `p50 ${w.p50.toFixed(2).padStart(6)} ms  p99 ${w.p99.toFixed(2).padStart(7)} ms  non-2xx ${String(w.non2xx).padStart(4)}  ` +
+      `${p.tps ? `pgbench ${p.tps.toFixed(0).padStart(7)} tps  ratio ${(w.rate / p.tps).toFixed(2)}` : `pgbench: ${p.error}`}` +
+      `${w.errors ? `  socket errors: ${w.errors}` : ''}\n`);
+  }
+}
+const rssAfter = workerRss();
+console.log(`\nworker RSS (KiB) before: ${rssBefore.join(' ')}; after ${requests.toFixed(0)} requests in ` +
+  `${((Date.now() - started) / 1000).toFixed(0)} s: ${rssAfter.join(' ')}`);
+console.log(`statements per request (from the log): ${routes.map((r) => `${r.name} ${r.statements}`).join('; ')}`);
+const bad = rows.filter((r) => r.non2xx || r.pgError);
+process.exit(bad.length ? 1 : 0);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# make bench: a fresh private stack (PostgreSQL without fsync, 4 workers,
+# nginx) on BENCH_PORT (8089), the company of tests/bench/seed.sql at SCALE
+# (1), then tests/bench/bench.mjs: every route with wrk through nginx and with
+# pgbench running the same SQL, SECONDS_PER_RUN (5) each at CONNS ("1 16 64").
+# Usage: tests/bench/run.sh PROGRAM
+set -euo pipefail
+bin=${1:?program}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+var=$root/var/bench
+port=${BENCH_PORT:-8089}
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+command -v wrk >/dev/null || {
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get install -y -qq --no-install-recommends wrk >/dev/null
+}
+
+export ADMIN_EMAIL=admin@bench.example ADMIN_PASSWORD=bench-admin-password DEMO=0 PG_FAST=1
+export PARTNERSHIPS_WORKERS=${PARTNERSHIPS_WORKERS:-4}
+"$root/deploy/stack.sh" stop "$var" >/dev/null 2>&1 || true
+"$root/deploy/stack.sh" start "$var" "$port" "$bin" --fresh >"$var.log" 2>&1 || { cat "$var.log"; exit 1; }
+trap '"$root/deploy/stack.sh" stop "$var" >/dev/null 2>&1' EXIT
+echo "seeding SCALE=${SCALE:-1} …"
+start=$(date +%s)
+"$pgbin/psql" -X -q -h "$var/run" -U postgres -d partnerships -v scale="${SCALE:-1}" -f "$root/tests/bench/seed.sql"
+echo "seeded in $(( $(date +%s) - start )) s; $(nproc) cores, $PARTNERSHIPS_WORKERS workers, ${SECONDS_PER_RUN:-5} s per run"
+BASE=http://127.0.0.1:$port PGHOST=$var/run PGLOG=$var/log/postgres.log MASTER_PID=$(cat "$var/run/app.pid") \
+    PGBIN=$pgbin node "$root/tests/bench/bench.mjs"
