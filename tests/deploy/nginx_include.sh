@@ -126,4 +126,4 @@ check "the 429 is the API's JSON error" grep -q '"code":"rate_limited"' <(curl -
     -H 'Content-Type: application/json' -d '{' "$url/api/v1/session")
 check "other API routes are not limited by it" test "$(get /api/v1/health)" = '{"status":"ok","database":"ok"}'
 
-[ -n "${KEEP_NGINX:-}" ] || kill "$(cat "$dir/nginx.pid")" 2>/dev/null
+kill "$(cat "$dir/nginx.pid")" 2>/dev/null
