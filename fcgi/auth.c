@@ -161,7 +161,7 @@ int auth_begin(struct request_ctx *ctx)
     int status = 401;
 
     auth_hash_text(ctx->token_hash, hash);
-    res = db_run(ctx->db, auth_statements[AUTH_BEGIN], 1, values);
+    res = db_begin_run(ctx->db, auth_statements[AUTH_BEGIN], 1, values);
     if (!res)
         return 503;
     if (!db_ok(res)) {

@@ -42,8 +42,8 @@ bool auth_password_verify(const char *hash, const char *password);
  * with *message set. */
 int auth_credentials(struct request_ctx *ctx, const char **message);
 
-/* Inside the request's transaction: finds the user behind ctx->token_hash
- * and makes them the acting user.  Returns 0, or the status to answer (401
+/* Begins the request's transaction and, in the same round trip, finds the
+ * user behind ctx->token_hash and makes them the acting user.  Returns 0, or the status to answer (401
  * when the session or token is unknown, expired or its user disabled; 503). */
 int auth_begin(struct request_ctx *ctx);
 

@@ -17,10 +17,22 @@ struct db_statement {
 static struct db_statement db_statements[DB_MAX_STATEMENTS];
 static int db_nstatements;
 
+/* Statements built per request (lists, creates, patches) are few in kind:
+ * the last DB_CACHE_SLOTS of them stay prepared on the connection, so that
+ * a repeated one is neither parsed nor planned again. */
+enum { DB_CACHE_SLOTS = 64 };
+
+struct db_cached {
+    char *sql;               /* NULL: a free slot */
+    unsigned long used;      /* db->clock at its last use */
+};
+
 struct db {
     char *conninfo;
     PGconn *conn;
     bool prepared[DB_MAX_STATEMENTS];
+    struct db_cached cache[DB_CACHE_SLOTS];   /* prepared as "c<slot>" */
+    unsigned long clock;
     json_t *enums;         /* {"type_name": ["label", ...]} */
     json_t *constraints;   /* {"constraint_name": "what the API says when it fails"} */
 };
@@ -54,6 +66,10 @@ static void db_disconnect(struct db *db)
         PQfinish(db->conn);
     db->conn = NULL;
     memset(db->prepared, 0, sizeof(db->prepared));
+    for (int i = 0; i < DB_CACHE_SLOTS; i++) {
+        free(db->cache[i].sql);
+        db->cache[i].sql = NULL;
+    }
     json_decref(db->enums);
     db->enums = NULL;
     json_decref(db->constraints);
@@ -174,11 +190,106 @@ struct pg_result *db_run(struct db *db, int statement, int nparams, const char *
     return db_checked(db, PQexecPrepared(db->conn, db_statements[statement].name, nparams, values, NULL, NULL, 0));
 }
 
+struct pg_result *db_begin_run(struct db *db, int statement, int nparams, const char *const *values)
+{
+    PGresult *res, *begun = NULL, *ran = NULL;
+    bool sent;
+
+    if (!db->conn || statement < 0 || statement >= db_nstatements)
+        return NULL;
+    if (!db->prepared[statement]) {
+        /* Prepared once, on its own; from then on one round trip. */
+        if (!(res = db_checked(db, PQprepare(db->conn, db_statements[statement].name,
+                                             db_statements[statement].sql, 0, NULL))))
+            return NULL;
+        if (PQresultStatus(res) != PGRES_COMMAND_OK)
+            return res;
+        PQclear(res);
+        db->prepared[statement] = true;
+    }
+    /* BEGIN and the statement sent together, then their results and the
+     * pipeline's end read in order (libpq "Pipeline Mode"). */
+    sent = PQenterPipelineMode(db->conn) &&
+           PQsendQueryParams(db->conn, "begin", 0, NULL, NULL, NULL, NULL, 0) &&
+           PQsendQueryPrepared(db->conn, db_statements[statement].name, nparams, values, NULL, NULL, 0) &&
+           PQpipelineSync(db->conn);
+    if (sent) {
+        begun = PQgetResult(db->conn);
+        while ((res = PQgetResult(db->conn)))   /* the NULL that ends BEGIN's results */
+            PQclear(res);
+        ran = PQgetResult(db->conn);
+        while ((res = PQgetResult(db->conn)))
+            PQclear(res);
+        res = PQgetResult(db->conn);             /* PGRES_PIPELINE_SYNC */
+        sent = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+        PQclear(res);
+    }
+    if (!sent || !PQexitPipelineMode(db->conn)) {
+        log_error("database pipeline failed: %s", PQerrorMessage(db->conn));
+        PQclear(begun);
+        PQclear(ran);
+        db_disconnect(db);   /* a connection in an unknown state is not reused */
+        return NULL;
+    }
+    if (PQresultStatus(begun) != PGRES_COMMAND_OK) {
+        PQclear(ran);
+        return db_checked(db, begun);
+    }
+    PQclear(begun);
+    return db_checked(db, ran);
+}
+
 struct pg_result *db_query(struct db *db, const char *sql, int nparams, const char *const *values)
 {
     if (!db->conn)
         return NULL;
     return db_checked(db, PQexecParams(db->conn, sql, nparams, NULL, values, NULL, NULL, 0));
+}
+
+struct pg_result *db_query_cached(struct db *db, const char *sql, int nparams, const char *const *values)
+{
+    struct db_cached *slot = NULL;
+    char name[16];
+    PGresult *res;
+
+    if (!db->conn)
+        return NULL;
+    for (int i = 0; i < DB_CACHE_SLOTS && !slot; i++)
+        if (db->cache[i].sql && strcmp(db->cache[i].sql, sql) == 0)
+            slot = &db->cache[i];
+    if (!slot) {
+        /* A free slot, else the least recently used one, deallocated. */
+        slot = &db->cache[0];
+        for (int i = 1; i < DB_CACHE_SLOTS && slot->sql; i++)
+            if (!db->cache[i].sql || db->cache[i].used < slot->used)
+                slot = &db->cache[i];
+        snprintf(name, sizeof(name), "c%d", (int)(slot - db->cache));
+        if (slot->sql) {
+            char deallocate[32];
+
+            snprintf(deallocate, sizeof(deallocate), "deallocate %s", name);
+            if (!(res = db_checked(db, PQexec(db->conn, deallocate))))
+                return NULL;
+            if (PQresultStatus(res) != PGRES_COMMAND_OK)
+                return res;   /* e.g. in a failed transaction: the slot stays taken */
+            PQclear(res);
+            free(slot->sql);
+            slot->sql = NULL;
+        }
+        if (!(slot->sql = strdup(sql)))
+            return db_query(db, sql, nparams, values);
+        if (!(res = db_checked(db, PQprepare(db->conn, name, sql, 0, NULL))))
+            return NULL;
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            free(slot->sql);
+            slot->sql = NULL;
+            return res;   /* the caller reports it */
+        }
+        PQclear(res);
+    }
+    slot->used = ++db->clock;
+    snprintf(name, sizeof(name), "c%d", (int)(slot - db->cache));
+    return db_checked(db, PQexecPrepared(db->conn, name, nparams, values, NULL, NULL, 0));
 }
 
 struct pg_result *db_script(struct db *db, const char *sql)

@@ -33,6 +33,14 @@ int db_ensure(struct db *db);
  * was lost (answer 503; the next db_ensure() reconnects). */
 struct pg_result *db_run(struct db *db, int statement, int nparams, const char *const *values);
 struct pg_result *db_query(struct db *db, const char *sql, int nparams, const char *const *values);
+/* BEGIN, then a registered statement in the new transaction, sent together:
+ * one round trip.  Returns the statement's result (or BEGIN's if that
+ * failed), or NULL as db_run. */
+struct pg_result *db_begin_run(struct db *db, int statement, int nparams, const char *const *values);
+/* db_query for SQL that a program builds again and again from its own
+ * tables (a list's filters and sort, a patch's columns): prepared on the
+ * connection at first use and kept for the next (the last 64). */
+struct pg_result *db_query_cached(struct db *db, const char *sql, int nparams, const char *const *values);
 
 /* Runs a script of several statements (migrations only: the program's own
  * files).  Returns a result the caller must db_clear(), or NULL when the

@@ -12,10 +12,31 @@
 #include "input.h"
 
 enum figures_statement {
-    FIGURES_TEMPLATES, FIGURES_TEMPLATE, FIGURES_OVERVIEW, FIGURES_INTRO, FIGURES_OPLOG, FIGURES__MAX
+    FIGURES_TEMPLATES, FIGURES_TEMPLATE, FIGURES_OVERVIEW, FIGURES_OVERVIEW_ADMIN, FIGURES_INTRO, FIGURES_OPLOG, FIGURES__MAX
 };
 
 enum { OPLOG_DEFAULT_LIMIT = 100, OPLOG_MAX_LIMIT = 1000 };
+
+/* DOMAIN.md "Figures": active = active or expanding; intros made =
+ * outbound referrals; all over the partners this user can see.  The row
+ * policies decide what is visible; the conditions on the owner only let a
+ * member's plan use the owner's index ($1: their id; null for an admin). */
+#define FIGURES_OVERVIEW_SQL(referral_owner, partner_owner) \
+    "select json_build_object(" \
+    " 'activePartners', coalesce(sum(b.n) filter (where b.status in ('active', 'expanding')), 0)," \
+    " 'revenueAttributed', coalesce(sum(b.revenue), 0)," \
+    " 'introsMade', (select count(*) from public.referrals r" \
+    "   where " referral_owner " and r.direction = 'outbound' and r.deleted_at is null)," \
+    " 'reviewsDue', coalesce(sum(b.due), 0)," \
+    " 'partners', coalesce(sum(b.n), 0)," \
+    " 'partnersByStatus', json_object_agg(b.status, coalesce(b.n, 0) order by b.ord))::text" \
+    /* One pass over the partners, grouped by status; every status present. */ \
+    " from (select s.status, s.ord, g.n, g.revenue, g.due" \
+    "  from unnest(enum_range(null::public.partner_status)) with ordinality s(status, ord)" \
+    "  left join (select p.status, count(*) as n, sum(p.revenue_attributed) as revenue," \
+    "    count(*) filter (where p.next_review <= current_date) as due" \
+    "    from public.partners p where " partner_owner " and p.deleted_at is null" \
+    "   group by p.status) g on g.status = s.status) b"
 
 static const struct {
     const char *name;
@@ -25,22 +46,8 @@ static const struct {
         "select json_build_object('items', coalesce(json_agg(public.api_template(t) order by t.position),"
         " '[]'::json))::text from public.templates t"},
     [FIGURES_TEMPLATE] = {"templates_get", "select public.api_template(t)::text from public.templates t where t.key = $1"},
-    /* DOMAIN.md "Figures": active = active or expanding; intros made =
-     * outbound referrals; all over the partners this user can see. */
-    [FIGURES_OVERVIEW] = {"overview",
-        "select json_build_object("
-        " 'activePartners', coalesce(sum(b.n) filter (where b.status in ('active', 'expanding')), 0),"
-        " 'revenueAttributed', coalesce(sum(b.revenue), 0),"
-        " 'introsMade', (select count(*) from public.referrals r where r.direction = 'outbound' and r.deleted_at is null),"
-        " 'reviewsDue', coalesce(sum(b.due), 0),"
-        " 'partners', coalesce(sum(b.n), 0),"
-        " 'partnersByStatus', json_object_agg(b.status, coalesce(b.n, 0) order by b.ord))::text"
-        /* One pass over the partners, grouped by status; every status present. */
-        " from (select s.status, s.ord, g.n, g.revenue, g.due"
-        "  from unnest(enum_range(null::public.partner_status)) with ordinality s(status, ord)"
-        "  left join (select p.status, count(*) as n, sum(p.revenue_attributed) as revenue,"
-        "    count(*) filter (where p.next_review <= current_date) as due"
-        "    from public.partners p where p.deleted_at is null group by p.status) g on g.status = s.status) b"},
+    [FIGURES_OVERVIEW] = {"overview", FIGURES_OVERVIEW_SQL("r.owner_user_id = $1", "p.owner_user_id = $1")},
+    [FIGURES_OVERVIEW_ADMIN] = {"overview_admin", FIGURES_OVERVIEW_SQL("$1::text is null", "$1::text is null")},
     /* The seed's intro request, filled from the referral and its partner;
      * a placeholder without a value stays for the user to fill. */
     [FIGURES_INTRO] = {"referral_intro",
@@ -75,12 +82,10 @@ int figures_init(void)
     return 0;
 }
 
-/* Runs a statement whose one row, one column is the JSON answer: 200 with
+/* Answers with a result whose one row, one column is the JSON: 200 with
  * it, 404 when there is no row (or null), 503 or the mapped error. */
-static int figures_answer(struct request_ctx *ctx, enum figures_statement statement, int n, const char *const *values)
+static int figures_respond(struct request_ctx *ctx, struct pg_result *res)
 {
-    struct pg_result *res = db_run(ctx->db, figures_statements[statement], n, values);
-
     if (!res) {
         http_error(ctx->resp, 503, "the database is unavailable; try again");
         return -1;
@@ -96,6 +101,11 @@ static int figures_answer(struct request_ctx *ctx, enum figures_statement statem
         http_response_json(ctx->resp, 200, db_value(res, 0, 0), db_length(res, 0, 0));
     db_clear(res);
     return 0;
+}
+
+static int figures_answer(struct request_ctx *ctx, enum figures_statement statement, int n, const char *const *values)
+{
+    return figures_respond(ctx, db_run(ctx->db, figures_statements[statement], n, values));
 }
 
 /* GET /templates: 200 {"items":[template]}, in the playbook's order. */
@@ -116,7 +126,9 @@ int templates_get(struct request_ctx *ctx)
  * "reviewsDue","partners","partnersByStatus"} over the visible partners. */
 int overview_get(struct request_ctx *ctx)
 {
-    return figures_answer(ctx, FIGURES_OVERVIEW, 0, NULL);
+    const char *values[] = {ctx->user.admin ? NULL : ctx->user.id};
+
+    return figures_answer(ctx, ctx->user.admin ? FIGURES_OVERVIEW_ADMIN : FIGURES_OVERVIEW, 1, values);
 }
 
 /* GET /referrals/{id}/intro: 200 {"text", "to", ...}; 404. */

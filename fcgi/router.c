@@ -290,11 +290,7 @@ static void router_run_authenticated(struct request_ctx *ctx)
     }
     if (ctx->route->check && ctx->route->check(ctx))
         return;
-    if (db_command(ctx->db, "begin")) {
-        router_unavailable(ctx);
-        return;
-    }
-    status = auth_begin(ctx);
+    status = auth_begin(ctx);   /* begins the transaction */
     if (status == 0)
         status = auth_check_remote_user(ctx);
     if (status) {

@@ -94,7 +94,7 @@ async function send(route) {
   return r;
 }
 
-// pgbench's script: the same statements; parameters as -D variables (sent as
+// pgbench's script: the same statements, sent the same way; parameters as -D variables (sent as
 // parameters in -M prepared).  PATCH: each client patches its own partner
 // (bench_pool, by :client_id) without a version check, since pgbench cannot
 // carry the version from one transaction to the next.
@@ -113,6 +113,9 @@ function pgbenchScript(route, stmts) {
     });
     return `${sql};`;
   });
+  // The program sends BEGIN and the session lookup together (libpq pipeline
+  // mode): so does pgbench.
+  if (/^begin$/i.test(stmts[0]?.sql ?? '')) lines.splice(0, 2, '\\startpipeline', lines[0], lines[1], '\\endpipeline');
   return { script: lines.join('\n') + '\n', defines };
 }
 
