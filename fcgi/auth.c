@@ -161,7 +161,8 @@ int auth_begin(struct request_ctx *ctx)
     int status = 401;
 
     auth_hash_text(ctx->token_hash, hash);
-    res = db_begin_run(ctx->db, auth_statements[AUTH_BEGIN], 1, values);
+    db_begin_with_next(ctx->db);
+    res = db_run(ctx->db, auth_statements[AUTH_BEGIN], 1, values);
     if (!res)
         return 503;
     if (!db_ok(res)) {

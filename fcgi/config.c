@@ -35,6 +35,8 @@ const struct config_setting config_settings[] = {
     {"PARTNERSHIPS_LOGIN_MAX_FAILURES", "failed sign-ins per account per window (default 10)"},
     {"PARTNERSHIPS_LOGIN_MAX_FAILURES_ADDRESS", "failed sign-ins per client address per window (default 100)"},
     {"PARTNERSHIPS_LOGIN_WINDOW_MINUTES", "the window (default 15)"},
+    {"PARTNERSHIPS_STATEMENT_TIMEOUT_SECONDS", "a request's SQL taking longer is cancelled and answered 503\n"
+                                               "(default 30)"},
     {"PARTNERSHIPS_SQL_DIR", "where the migrations are (default: the build's sql/)"},
     {"PARTNERSHIPS_AUTH_MODE", "password (default) or remote-user: trust the user name nginx\n"
                                "passes as REMOTE_USER (auth_basic, auth_request, client\n"
@@ -206,6 +208,7 @@ static int config_build(const struct config_file *file, struct config *next)
         config_int(file, "PARTNERSHIPS_WORKERS", cpus > 0 ? (int)cpus * 2 : 2, 1, 256, &next->workers) ||
         config_int(file, "PARTNERSHIPS_COOKIE_SECURE", 1, 0, 1, &secure) ||
         config_int(file, "PARTNERSHIPS_SESSION_HOURS", 12, 1, 24 * 90, &next->session_hours) ||
+        config_int(file, "PARTNERSHIPS_STATEMENT_TIMEOUT_SECONDS", 30, 1, 3600, &next->statement_timeout_seconds) ||
         config_int(file, "PARTNERSHIPS_LOGIN_MAX_FAILURES", 10, 1, 1000000, &next->login_max_failures) ||
         config_int(file, "PARTNERSHIPS_LOGIN_MAX_FAILURES_ADDRESS", 100, 1, 1000000,
                    &next->login_max_failures_address) ||

@@ -33,6 +33,8 @@ struct db {
     bool prepared[DB_MAX_STATEMENTS];
     struct db_cached cache[DB_CACHE_SLOTS];   /* prepared as "c<slot>" */
     unsigned long clock;
+    bool begin_next, commit_next;             /* see db_exec() */
+    int statement_timeout_ms;                 /* 0: the server's */
     json_t *enums;         /* {"type_name": ["label", ...]} */
     json_t *constraints;   /* {"constraint_name": "what the API says when it fails"} */
 };
@@ -66,6 +68,7 @@ static void db_disconnect(struct db *db)
         PQfinish(db->conn);
     db->conn = NULL;
     memset(db->prepared, 0, sizeof(db->prepared));
+    db->begin_next = db->commit_next = false;
     for (int i = 0; i < DB_CACHE_SLOTS; i++) {
         free(db->cache[i].sql);
         db->cache[i].sql = NULL;
@@ -134,8 +137,14 @@ static int db_load_metadata(struct db *db)
     return db->enums && db->constraints ? 0 : -1;
 }
 
+void db_set_statement_timeout(struct db *db, int seconds)
+{
+    db->statement_timeout_ms = seconds * 1000;
+}
+
 int db_ensure(struct db *db)
 {
+    char setup[96];
     PGresult *res;
 
     if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
@@ -149,7 +158,8 @@ int db_ensure(struct db *db)
     }
     PQsetNoticeProcessor(db->conn, db_notice_ignore, NULL);
     /* Timestamps in API answers are UTC (DOMAIN.md). */
-    res = PQexec(db->conn, "set time zone 'UTC'");
+    snprintf(setup, sizeof(setup), "set time zone 'UTC'; set statement_timeout = %d", db->statement_timeout_ms);
+    res = PQexec(db->conn, setup);
     if (PQresultStatus(res) != PGRES_COMMAND_OK || db_load_metadata(db)) {
         log_error("database session setup failed: %s", PQerrorMessage(db->conn));
         PQclear(res);
@@ -172,71 +182,114 @@ static PGresult *db_checked(struct db *db, PGresult *res)
     return res;
 }
 
-struct pg_result *db_run(struct db *db, int statement, int nparams, const char *const *values)
+/* Reads one command's results in pipeline mode: its result, then the NULL
+ * that ends them. */
+static PGresult *db_pipeline_result(PGconn *conn)
 {
-    if (!db->conn || statement < 0 || statement >= db_nstatements)
-        return NULL;
-    if (!db->prepared[statement]) {
-        PGresult *res = PQprepare(db->conn, db_statements[statement].name, db_statements[statement].sql, 0, NULL);
+    PGresult *res = PQgetResult(conn), *extra;
 
-        res = db_checked(db, res);
-        if (!res)
-            return NULL;
-        if (PQresultStatus(res) != PGRES_COMMAND_OK)
-            return res;   /* the caller reports it; a bug, not a user error */
-        PQclear(res);
-        db->prepared[statement] = true;
-    }
-    return db_checked(db, PQexecPrepared(db->conn, db_statements[statement].name, nparams, values, NULL, NULL, 0));
+    while ((extra = PQgetResult(conn)))
+        PQclear(extra);
+    return res;
 }
 
-struct pg_result *db_begin_run(struct db *db, int statement, int nparams, const char *const *values)
+/* Executes the statement prepared as name; with BEGIN before it and/or
+ * COMMIT after it in the same round trip when db_begin_with_next() or
+ * db_commit_with_next() asked for that (libpq "Pipeline Mode"). */
+static PGresult *db_exec(struct db *db, const char *name, int nparams, const char *const *values)
 {
-    PGresult *res, *begun = NULL, *ran = NULL;
-    bool sent;
+    bool begin = db->begin_next, commit = db->commit_next, sent;
+    PGresult *begun = NULL, *ran = NULL, *committed = NULL, *sync;
 
-    if (!db->conn || statement < 0 || statement >= db_nstatements)
-        return NULL;
-    if (!db->prepared[statement]) {
-        /* Prepared once, on its own; from then on one round trip. */
-        if (!(res = db_checked(db, PQprepare(db->conn, db_statements[statement].name,
-                                             db_statements[statement].sql, 0, NULL))))
-            return NULL;
-        if (PQresultStatus(res) != PGRES_COMMAND_OK)
-            return res;
-        PQclear(res);
-        db->prepared[statement] = true;
-    }
-    /* BEGIN and the statement sent together, then their results and the
-     * pipeline's end read in order (libpq "Pipeline Mode"). */
+    db->begin_next = db->commit_next = false;
+    if (!begin && !commit)
+        return db_checked(db, PQexecPrepared(db->conn, name, nparams, values, NULL, NULL, 0));
     sent = PQenterPipelineMode(db->conn) &&
-           PQsendQueryParams(db->conn, "begin", 0, NULL, NULL, NULL, NULL, 0) &&
-           PQsendQueryPrepared(db->conn, db_statements[statement].name, nparams, values, NULL, NULL, 0) &&
+           (!begin || PQsendQueryParams(db->conn, "begin", 0, NULL, NULL, NULL, NULL, 0)) &&
+           PQsendQueryPrepared(db->conn, name, nparams, values, NULL, NULL, 0) &&
+           (!commit || PQsendQueryParams(db->conn, "commit", 0, NULL, NULL, NULL, NULL, 0)) &&
            PQpipelineSync(db->conn);
     if (sent) {
-        begun = PQgetResult(db->conn);
-        while ((res = PQgetResult(db->conn)))   /* the NULL that ends BEGIN's results */
-            PQclear(res);
-        ran = PQgetResult(db->conn);
-        while ((res = PQgetResult(db->conn)))
-            PQclear(res);
-        res = PQgetResult(db->conn);             /* PGRES_PIPELINE_SYNC */
-        sent = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
-        PQclear(res);
+        begun = begin ? db_pipeline_result(db->conn) : NULL;
+        ran = db_pipeline_result(db->conn);
+        committed = commit ? db_pipeline_result(db->conn) : NULL;
+        sync = PQgetResult(db->conn);
+        sent = PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+        PQclear(sync);
     }
     if (!sent || !PQexitPipelineMode(db->conn)) {
         log_error("database pipeline failed: %s", PQerrorMessage(db->conn));
         PQclear(begun);
         PQclear(ran);
+        PQclear(committed);
         db_disconnect(db);   /* a connection in an unknown state is not reused */
         return NULL;
     }
-    if (PQresultStatus(begun) != PGRES_COMMAND_OK) {
+    /* The first failure is the answer: BEGIN's, the statement's, or (after a
+     * statement that succeeded) COMMIT's.  After a failed statement COMMIT
+     * only ends the failed transaction. */
+    if (begun && PQresultStatus(begun) != PGRES_COMMAND_OK) {
         PQclear(ran);
-        return db_checked(db, begun);
+        ran = begun;
+    } else {
+        PQclear(begun);
+        if (committed && db_ok(ran) && PQresultStatus(committed) != PGRES_COMMAND_OK) {
+            PQclear(ran);
+            ran = committed;
+            committed = NULL;
+        }
     }
-    PQclear(begun);
+    PQclear(committed);
     return db_checked(db, ran);
+}
+
+void db_begin_with_next(struct db *db)
+{
+    db->begin_next = true;
+    db->commit_next = false;
+}
+
+void db_commit_with_next(struct db *db)
+{
+    db->commit_next = true;
+}
+
+bool db_in_transaction(const struct db *db)
+{
+    return db->conn && PQtransactionStatus(db->conn) != PQTRANS_IDLE;
+}
+
+/* Prepares a registered statement on this connection at its first use.
+ * Returns NULL when done, else the failed result (or NULL in *lost). */
+static PGresult *db_prepare(struct db *db, int statement, bool *lost)
+{
+    PGresult *res;
+
+    *lost = false;
+    if (db->prepared[statement])
+        return NULL;
+    if (!(res = db_checked(db, PQprepare(db->conn, db_statements[statement].name, db_statements[statement].sql,
+                                         0, NULL)))) {
+        *lost = true;
+        return NULL;
+    }
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        return res;   /* the caller reports it; a bug, not a user error */
+    PQclear(res);
+    db->prepared[statement] = true;
+    return NULL;
+}
+
+struct pg_result *db_run(struct db *db, int statement, int nparams, const char *const *values)
+{
+    PGresult *failed;
+    bool lost;
+
+    if (!db->conn || statement < 0 || statement >= db_nstatements)
+        return NULL;
+    if ((failed = db_prepare(db, statement, &lost)) || lost)
+        return failed;
+    return db_exec(db, db_statements[statement].name, nparams, values);
 }
 
 struct pg_result *db_query(struct db *db, const char *sql, int nparams, const char *const *values)
@@ -289,7 +342,7 @@ struct pg_result *db_query_cached(struct db *db, const char *sql, int nparams, c
     }
     slot->used = ++db->clock;
     snprintf(name, sizeof(name), "c%d", (int)(slot - db->cache));
-    return db_checked(db, PQexecPrepared(db->conn, name, nparams, values, NULL, NULL, 0));
+    return db_exec(db, name, nparams, values);
 }
 
 struct pg_result *db_script(struct db *db, const char *sql)

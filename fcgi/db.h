@@ -23,6 +23,10 @@ int db_statement_register(const char *name, const char *sql);
 struct db *db_open(const char *conninfo);
 void db_close(struct db *db);
 
+/* Cancels a statement that runs longer (0: the server's setting); applies
+ * from the next connection. */
+void db_set_statement_timeout(struct db *db, int seconds);
+
 /* Connects (again) if the connection is missing or broken.  Returns 0, or -1
  * when the database cannot be reached now (answer 503). */
 int db_ensure(struct db *db);
@@ -33,10 +37,14 @@ int db_ensure(struct db *db);
  * was lost (answer 503; the next db_ensure() reconnects). */
 struct pg_result *db_run(struct db *db, int statement, int nparams, const char *const *values);
 struct pg_result *db_query(struct db *db, const char *sql, int nparams, const char *const *values);
-/* BEGIN, then a registered statement in the new transaction, sent together:
- * one round trip.  Returns the statement's result (or BEGIN's if that
- * failed), or NULL as db_run. */
-struct pg_result *db_begin_run(struct db *db, int statement, int nparams, const char *const *values);
+/* Round trips saved: the next statement run (db_run, db_query_cached) goes
+ * with BEGIN before it, which starts the request's transaction, or with
+ * COMMIT after it, which ends it: a request's last statement whose answer
+ * cannot undo it (a read).  The result is then the first that failed, or the
+ * statement's.  db_begin_with_next() clears a pending commit. */
+void db_begin_with_next(struct db *db);
+void db_commit_with_next(struct db *db);
+bool db_in_transaction(const struct db *db);
 /* db_query for SQL that a program builds again and again from its own
  * tables (a list's filters and sort, a patch's columns): prepared on the
  * connection at first use and kept for the next (the last 64). */

@@ -587,7 +587,10 @@ static int entity_answer_missed(struct request_ctx *ctx)
 /* GET /C/{id}: 200 with ETag (also for a record in the trash), 404. */
 int entity_get(struct request_ctx *ctx)
 {
-    struct pg_result *res = entity_run(ctx, ctx->entity->stmt_get, false);
+    struct pg_result *res;
+
+    db_commit_with_next(ctx->db);
+    res = entity_run(ctx, ctx->entity->stmt_get, false);
 
     if (!res)
         return -1;
@@ -674,7 +677,10 @@ int entity_restore(struct request_ctx *ctx)
 /* GET /C/{id}/history: 200 with the oplog of the record, oldest first; 404. */
 int entity_history(struct request_ctx *ctx)
 {
-    struct pg_result *res = entity_run(ctx, ctx->entity->stmt_history, false);
+    struct pg_result *res;
+
+    db_commit_with_next(ctx->db);
+    res = entity_run(ctx, ctx->entity->stmt_history, false);
 
     if (!res)
         return -1;
@@ -1002,6 +1008,7 @@ static struct pg_result *entity_query(struct request_ctx *ctx)
 
     memcpy(values, in->sql.values, sizeof(values));
     values[2] = ctx->user.admin ? NULL : ctx->user.id;
+    db_commit_with_next(ctx->db);   /* a read, and the request's only statement */
     return db_query_cached(ctx->db, ctx->user.admin ? in->admin_sql : in->sql.text, in->sql.nvalues, values);
 }
 

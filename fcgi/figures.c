@@ -82,10 +82,14 @@ int figures_init(void)
     return 0;
 }
 
-/* Answers with a result whose one row, one column is the JSON: 200 with
+/* Runs a statement whose one row, one column is the JSON answer: 200 with
  * it, 404 when there is no row (or null), 503 or the mapped error. */
-static int figures_respond(struct request_ctx *ctx, struct pg_result *res)
+static int figures_answer(struct request_ctx *ctx, enum figures_statement statement, int n, const char *const *values)
 {
+    struct pg_result *res;
+
+    db_commit_with_next(ctx->db);   /* a read, and the request's only statement */
+    res = db_run(ctx->db, figures_statements[statement], n, values);
     if (!res) {
         http_error(ctx->resp, 503, "the database is unavailable; try again");
         return -1;
@@ -101,11 +105,6 @@ static int figures_respond(struct request_ctx *ctx, struct pg_result *res)
         http_response_json(ctx->resp, 200, db_value(res, 0, 0), db_length(res, 0, 0));
     db_clear(res);
     return 0;
-}
-
-static int figures_answer(struct request_ctx *ctx, enum figures_statement statement, int n, const char *const *values)
-{
-    return figures_respond(ctx, db_run(ctx->db, figures_statements[statement], n, values));
 }
 
 /* GET /templates: 200 {"items":[template]}, in the playbook's order. */

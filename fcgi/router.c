@@ -304,13 +304,14 @@ static void router_run_authenticated(struct request_ctx *ctx)
         db_command(ctx->db, "rollback");
         return;
     }
+    /* A handler whose last statement is a read sends COMMIT with it. */
     if (ctx->route->handler(ctx) == 0) {
-        if (db_command(ctx->db, "commit")) {
+        if (db_in_transaction(ctx->db) && db_command(ctx->db, "commit")) {
             http_response_free(ctx->resp);
             http_response_init(ctx->resp);
             router_unavailable(ctx);
         }
-    } else {
+    } else if (db_in_transaction(ctx->db)) {
         db_command(ctx->db, "rollback");
     }
 }

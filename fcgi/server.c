@@ -169,6 +169,8 @@ static void server_worker(int listen_fd)
     signal(SIGPIPE, SIG_IGN);
     srandom((unsigned)getpid() ^ (unsigned)time(NULL));
     db = db_open(config.database_url);
+    if (db)
+        db_set_statement_timeout(db, config.statement_timeout_seconds);
     if (!db || FCGX_InitRequest(&request, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR)) {
         log_error("worker setup failed");
         _exit(1);

@@ -58,6 +58,8 @@ export PARTNERSHIPS_WORKERS=${PARTNERSHIPS_WORKERS:-4}
 export PARTNERSHIPS_LOGIN_MAX_FAILURES=5 PARTNERSHIPS_LOGIN_MAX_FAILURES_ADDRESS=10000
 # ... and nginx's sign-in rate limit (10 a minute in production) is lifted.
 export PARTNERSHIPS_SIGNIN_RATE=1000000r/m
+# A short statement limit, so that the fault test that hits it is quick.
+export PARTNERSHIPS_STATEMENT_TIMEOUT_SECONDS=5
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:log_path=$var/log/asan UBSAN_OPTIONS=print_stacktrace=1:log_path=$var/log/ubsan
 mkdir -p "$var/log"
 if ! "$root/deploy/stack.sh" start "$var" "$port" "$build/partnerships" --fresh >"$root/var/test-stack.log" 2>&1; then

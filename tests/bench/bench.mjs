@@ -94,8 +94,8 @@ async function send(route) {
   return r;
 }
 
-// pgbench's script: the same statements, sent the same way; parameters as -D variables (sent as
-// parameters in -M prepared).  PATCH: each client patches its own partner
+// pgbench's script: the same statements, sent the same way; parameters as -D
+// variables (sent as parameters in -M prepared).  PATCH: each client patches its own partner
 // (bench_pool, by :client_id) without a version check, since pgbench cannot
 // carry the version from one transaction to the next.
 function pgbenchScript(route, stmts) {
@@ -113,9 +113,11 @@ function pgbenchScript(route, stmts) {
     });
     return `${sql};`;
   });
-  // The program sends BEGIN and the session lookup together (libpq pipeline
-  // mode): so does pgbench.
-  if (/^begin$/i.test(stmts[0]?.sql ?? '')) lines.splice(0, 2, '\\startpipeline', lines[0], lines[1], '\\endpipeline');
+  // The program sends BEGIN with the session lookup, and a read's statement
+  // with COMMIT (libpq pipeline mode): so does pgbench.
+  const pipelined = (a, b) => ['\\startpipeline', a, b, '\\endpipeline'];
+  if (route.method === 'GET' && /^commit$/i.test(stmts.at(-1)?.sql ?? '')) lines.splice(-2, 2, ...pipelined(...lines.slice(-2)));
+  if (/^begin$/i.test(stmts[0]?.sql ?? '')) lines.splice(0, 2, ...pipelined(lines[0], lines[1]));
   return { script: lines.join('\n') + '\n', defines };
 }
 
