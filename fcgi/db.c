@@ -294,6 +294,7 @@ struct pg_result *db_run(struct db *db, int statement, int nparams, const char *
 
 struct pg_result *db_query(struct db *db, const char *sql, int nparams, const char *const *values)
 {
+    db->begin_next = db->commit_next = false;   /* runs alone: nothing pending goes with it */
     if (!db->conn)
         return NULL;
     return db_checked(db, PQexecParams(db->conn, sql, nparams, NULL, values, NULL, NULL, 0));
@@ -357,6 +358,7 @@ int db_command(struct db *db, const char *sql)
     PGresult *res;
     int rc;
 
+    db->begin_next = db->commit_next = false;   /* runs alone: nothing pending goes with it */
     if (!db->conn)
         return -1;
     res = db_checked(db, PQexec(db->conn, sql));

@@ -41,7 +41,8 @@ struct pg_result *db_query(struct db *db, const char *sql, int nparams, const ch
  * with BEGIN before it, which starts the request's transaction, or with
  * COMMIT after it, which ends it: a request's last statement whose answer
  * cannot undo it (a read).  The result is then the first that failed, or the
- * statement's.  db_begin_with_next() clears a pending commit. */
+ * statement's.  db_begin_with_next() clears a pending commit; db_query()
+ * and db_command() run alone and clear both. */
 void db_begin_with_next(struct db *db);
 void db_commit_with_next(struct db *db);
 bool db_in_transaction(const struct db *db);
