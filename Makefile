@@ -24,7 +24,7 @@ FUZZ_SECONDS ?= 60
 # libFuzzer with AddressSanitizer and UndefinedBehaviorSanitizer (clang).
 FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test bench clean install help unit fuzz fuzzers
+.PHONY: all deps run test bench soak clean install help unit fuzz fuzzers
 
 all: $(BUILD)/release/partnerships
 
@@ -35,6 +35,7 @@ help:
 	@echo "make test       run every test suite on a fresh private stack"
 	@echo "make bench      every route with wrk against pgbench of its own SQL (SCALE=1, SECONDS_PER_RUN=5)"
 	@echo "make fuzz       run every fuzzer for FUZZ_SECONDS (60) each"
+	@echo "make soak       concurrent writers and killed workers for SOAK_SECONDS (600), then every write checked"
 	@echo "make install    install into \$$(DESTDIR)\$$(PREFIX) (PREFIX=$(PREFIX)): program, sql, frontend, nginx and systemd files;"
 	@echo "                URL_PATH=/partners/ serves the app under that path of the site (default /)"
 	@echo "make clean      remove build outputs and test stacks (keeps var/ data of make run)"
@@ -74,6 +75,10 @@ unit: $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(UNIT))
 
 bench: $(BUILD)/release/partnerships
 	@tests/bench/run.sh $(BUILD)/release/partnerships
+
+# The soak test for SOAK_SECONDS (600) on its own stack; make test runs it for 10.
+soak: $(BUILD)/asan/partnerships
+	@tests/soak/run.sh $(BUILD)/asan
 
 run: $(BUILD)/release/partnerships
 	@deploy/stack.sh run "$(VAR)" "$(PORT)" "$(BUILD)/release/partnerships"

@@ -5,6 +5,8 @@
 #   unit  tests/unit/test_*.c      C logic: parsing, validation, routing
 #   sql   tests/sql/*.sql          pgTAP: triggers, constraints, row-level security
 #   api   tests/api/*.test.mjs     HTTP through nginx against PostgreSQL (node --test)
+#   e2e   tests/e2e/*.test.mjs     the frontend in headless Chromium
+#   faults, soak                   killed workers, database restarts, concurrent writers; nothing lost
 #   logs                           no sanitizer report in any worker's log
 set -uo pipefail
 
@@ -96,6 +98,10 @@ node_suite "e2e" --test-concurrency=1 tests/e2e/
 # --- faults (after the API suite: they kill workers) ------------------------
 MASTER_PID=$(cat "$var/run/app.pid") PG_CTL="$pgbin/pg_ctl" PGDATA="$var/pg" NGINX_PID_FILE="$var/nginx/nginx.pid" \
     node_suite "faults" --test-concurrency=1 tests/faults/
+
+# --- soak, briefly (make soak runs it for minutes) ---------------------------
+MASTER_PID=$(cat "$var/run/app.pid") PG_CTL="$pgbin/pg_ctl" PGDATA="$var/pg" SOAK_SECONDS=${SOAK_SECONDS:-10} \
+    node_suite "soak" tests/soak/
 
 # --- deploy: install, stock nginx, sign-on, backup ---------------------------
 checks "deploy nginx_include" "$root/tests/deploy/nginx_include.sh" "$var" $((port + 1))
