@@ -469,6 +469,7 @@ static const struct {
     {"40P01", 409, "the record changed at the same time; try again", NULL},
     {"55P03", 409, "the record is busy; try again", NULL},
     {"57014", 503, "the database took too long to answer; try again", NULL},
+    {"53100", 503, "the database's disk is full; nothing was saved (tell your administrator)", NULL},
     {"53", 503, "the database is overloaded; try again", NULL},
     {"57P", 503, "the database is restarting; try again", NULL},
     {"08", 503, "the database is unavailable; try again", NULL},
