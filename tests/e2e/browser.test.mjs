@@ -9,39 +9,17 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
 import { admin, newMember, newPartner, unique, MEMBER_PASSWORD } from '../api/lib.mjs';
+import { ORIGIN, SHOTS, PAGES, launch, newPage as openPage, signIn } from './lib.mjs';
 
-const ORIGIN = process.env.API_BASE ?? 'http://127.0.0.1:8091';
-const SHOTS = new URL('../../var/test/screenshots/', import.meta.url);
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const PAGES = ['overview', 'co-marketing', 'integrations', 'referrals', 'customer-sharing', 'onboarding', 'performance', 'review', 'trash'];
 
 let browser;
 let adminApi;
 let alice;   // member: the one who works in the browser
 let bob;     // another member
 const problems = [];   // CSP violations, script errors, alert() calls
-
-async function newPage(viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  page.on('console', (m) => { if (/Content.Security.Policy|Refused to/i.test(m.text())) problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
-  return page;
-}
-
-async function signIn(page, email, password = MEMBER_PASSWORD) {
-  await page.goto(`${ORIGIN}/`);
-  // A first visit is the sign-in page, not "your session has ended" over an empty page.
-  await page.locator('main.signin-page form').waitFor();
-  assert.equal(await page.locator('dialog.signin-dialog').count(), 0, 'no session-ended dialog on a first visit');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Pages' }).waitFor();
-}
+const newPage = (viewport) => openPage(browser, problems, viewport);
 
 const callout = (page, name) => page.locator(`.callout [data-figure="${name}"] .figure-value`);
 const partnersTable = (page) => page.locator('.data-table[data-collection="partners"]').first();
@@ -58,7 +36,7 @@ async function axe(page, label) {
 describe('the browser app', () => {
   before(async () => {
     await mkdir(SHOTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launch();
     adminApi = await admin();
     alice = await newMember(adminApi, 'Alice');
     bob = await newMember(adminApi, 'Bob');
