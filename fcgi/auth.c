@@ -171,6 +171,7 @@ int auth_begin(struct request_ctx *ctx)
     } else if (db_rows(res) == 1) {
         snprintf(ctx->user.id, sizeof(ctx->user.id), "%s", db_value(res, 0, 0));
         ctx->user.admin = strcmp(db_value(res, 0, 1), "t") == 0;
+        free(ctx->user.json);   /* a transaction run again (router.c) begins again */
         ctx->user.json = strdup(db_value(res, 0, 2));
         ctx->authenticated = ctx->user.json != NULL;
         status = ctx->authenticated ? 0 : 500;

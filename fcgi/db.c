@@ -35,6 +35,7 @@ struct db {
     unsigned long clock;
     bool begin_next, commit_next;             /* see db_exec() */
     int statement_timeout_ms;                 /* 0: the server's */
+    char last_state[6];                       /* SQLSTATE of the last result, "" if it succeeded */
     json_t *enums;         /* {"type_name": ["label", ...]} */
     json_t *constraints;   /* {"constraint_name": "what the API says when it fails"} */
 };
@@ -170,9 +171,13 @@ int db_ensure(struct db *db)
     return 0;
 }
 
-/* NULL when the connection is gone (the caller answers 503). */
+/* NULL when the connection is gone (the caller answers 503).  Notes the
+ * result's SQLSTATE for db_retryable(). */
 static PGresult *db_checked(struct db *db, PGresult *res)
 {
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+    snprintf(db->last_state, sizeof(db->last_state), "%s", state ? state : "");
     if (PQstatus(db->conn) != CONNECTION_OK) {
         log_error("database connection lost: %s", PQerrorMessage(db->conn));
         PQclear(res);
@@ -252,6 +257,11 @@ void db_begin_with_next(struct db *db)
 void db_commit_with_next(struct db *db)
 {
     db->commit_next = true;
+}
+
+bool db_retryable(const struct db *db)
+{
+    return strcmp(db->last_state, "40001") == 0 || strcmp(db->last_state, "40P01") == 0;
 }
 
 bool db_in_transaction(const struct db *db)

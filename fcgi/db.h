@@ -46,6 +46,10 @@ struct pg_result *db_query(struct db *db, const char *sql, int nparams, const ch
 void db_begin_with_next(struct db *db);
 void db_commit_with_next(struct db *db);
 bool db_in_transaction(const struct db *db);
+/* The last statement failed as a deadlock victim or a serialization failure
+ * (SQLSTATE 40P01, 40001): its transaction is lost as a whole and may be run
+ * again from its start. */
+bool db_retryable(const struct db *db);
 /* db_query for SQL that a program builds again and again from its own
  * tables (a list's filters and sort, a patch's columns): prepared on the
  * connection at first use and kept for the next (the last 64). */

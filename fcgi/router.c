@@ -273,6 +273,11 @@ static void router_unavailable(struct request_ctx *ctx)
     http_error(ctx->resp, 503, "the database is unavailable; try again");
 }
 
+/* How often a transaction that lost a deadlock (or a serialization check) is
+ * run: PostgreSQL rolled all of it back, so running it again is safe, and
+ * the other transaction has gone on meanwhile. */
+#define ROUTER_ATTEMPTS 3
+
 /* The authenticated part: credentials, the route's check, then the handler
  * in one transaction with the acting user set. */
 static void router_run_authenticated(struct request_ctx *ctx)
@@ -290,29 +295,39 @@ static void router_run_authenticated(struct request_ctx *ctx)
     }
     if (ctx->route->check && ctx->route->check(ctx))
         return;
-    status = auth_begin(ctx);   /* begins the transaction */
-    if (status == 0)
-        status = auth_check_remote_user(ctx);
-    if (status) {
-        http_error(ctx->resp, status, status == 401 ? "the session has ended or the token is not valid; sign in again"
-                                      : status == 503 ? "the database is unavailable; try again" : "internal error");
-        db_command(ctx->db, "rollback");
-        return;
-    }
-    if ((ctx->route->flags & ROUTE_ADMIN) && !ctx->user.admin) {
-        http_error(ctx->resp, 403, "only an admin may do this");
-        db_command(ctx->db, "rollback");
-        return;
-    }
-    /* A handler whose last statement is a read sends COMMIT with it. */
-    if (ctx->route->handler(ctx) == 0) {
-        if (db_in_transaction(ctx->db) && db_command(ctx->db, "commit")) {
-            http_response_free(ctx->resp);
-            http_response_init(ctx->resp);
-            router_unavailable(ctx);
+    for (int attempt = 1;; attempt++) {
+        bool again;
+
+        status = auth_begin(ctx);   /* begins the transaction */
+        if (status == 0)
+            status = auth_check_remote_user(ctx);
+        if (status) {
+            http_error(ctx->resp, status, status == 401 ? "the session has ended or the token is not valid; sign in again"
+                                          : status == 503 ? "the database is unavailable; try again" : "internal error");
+            db_command(ctx->db, "rollback");
+            return;
         }
-    } else if (db_in_transaction(ctx->db)) {
-        db_command(ctx->db, "rollback");
+        if ((ctx->route->flags & ROUTE_ADMIN) && !ctx->user.admin) {
+            http_error(ctx->resp, 403, "only an admin may do this");
+            db_command(ctx->db, "rollback");
+            return;
+        }
+        /* A handler whose last statement is a read sends COMMIT with it. */
+        if (ctx->route->handler(ctx) == 0) {
+            if (db_in_transaction(ctx->db) && db_command(ctx->db, "commit")) {
+                http_response_free(ctx->resp);
+                http_response_init(ctx->resp);
+                router_unavailable(ctx);
+            }
+            return;
+        }
+        again = attempt < ROUTER_ATTEMPTS && db_retryable(ctx->db);
+        if (db_in_transaction(ctx->db))
+            db_command(ctx->db, "rollback");
+        if (!again)
+            return;
+        http_response_free(ctx->resp);   /* the failed attempt's 409 */
+        http_response_init(ctx->resp);
     }
 }
 

@@ -24,9 +24,10 @@ const killEveryMs = Number(process.env.SOAK_KILL_EVERY_MS ?? 3000);
 
 function sql(query) {
   const psql = join(dirname(process.env.PG_CTL), 'psql');
+  // On stdin: a long soak's id lists outgrow a command-line argument.
   return execFileSync(psql, ['-X', '-q', '-tA', '-v', 'ON_ERROR_STOP=1', '-h', join(process.env.PGDATA, '..', 'run'),
-    '-U', 'postgres', '-d', 'partnerships', '-c', `set time zone 'UTC'; ${query}`],
-  { maxBuffer: 1 << 28 }).toString().trim();
+    '-U', 'postgres', '-d', 'partnerships', '-f', '-'],
+  { input: `set time zone 'UTC';\n${query};\n`, maxBuffer: 1 << 28 }).toString().trim();
 }
 
 // The columns a table's oplog trigger leaves out, as the trigger was created
@@ -58,20 +59,28 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
   // What the writers know, possibly stale: that is what makes 412s.
   const partners = new Map(); // id -> last version seen
   const referrals = new Map();
+  // Ids to pick from at random, kept beside the maps (a long soak makes tens
+  // of thousands).
+  const ids = { partners: [], referrals: [] };
+  const learn = (entity, record) => {
+    const map = entity === 'partners' ? partners : referrals;
+    if (!map.has(record.id)) ids[entity].push(record.id);
+    map.set(record.id, record.version);
+  };
+  const pick = (list) => list[Math.floor(Math.random() * list.length)];
   for (let i = 0; i < 8; i++) {
     const r = await owner.post('/partners', partnerBody({ company: unique('Soak') }));
     assert.equal(r.status, 201, r.text);
-    partners.set(r.json.id, r.json.version);
+    learn('partners', r.json);
   }
-  const shared = [...partners.keys()];
-  const trashed = new Set();
+  const shared = [...ids.partners];
+  const trashed = [];
 
   // Every write: what was asked, the answer, and the unique value it carries.
   const log = [];
   // No answer, or nginx's 502/504 for a killed worker, leaves a write's fate
   // unknown; the program's own refusals (4xx, 503) are rolled back.
   const outcome = (status) => (status >= 200 && status < 300 ? 'ok' : [0, 502, 504].includes(status) ? 'unknown' : 'refused');
-  const pick = (set) => [...set.keys()][Math.floor(Math.random() * set.size)];
   const send = async (entry, promise) => {
     let r;
     try {
@@ -81,23 +90,24 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
     }
     entry.status = r.status;
     entry.outcome = outcome(r.status);
-    entry.body = r.json;
+    // Only what the checks need: the record's id and version, or the error.
+    entry.body = r.json?.id ? { id: r.json.id, version: r.json.version } : r.json?.error ? { error: r.json.error.code } : null;
     // A 412 answers with the current record: the writer learns its version.
     const record = r.status === 412 ? r.json?.error?.current : r.json;
-    if (record?.id && record.version) (entry.entity === 'partners' ? partners : referrals).set(record.id, record.version);
+    if (record?.id && record.version) learn(entry.entity, record);
     log.push(entry);
     return r;
   };
 
   const ops = [
     [30, async (c, token) => { // an If-Match patch, mostly of the eight every writer shares
-      const id = Math.random() < 0.8 ? shared[Math.floor(Math.random() * shared.length)] : pick(partners);
+      const id = pick(Math.random() < 0.8 ? shared : ids.partners);
       const status = ['prospect', 'negotiating', 'onboarding', 'active', 'expanding'][Math.floor(Math.random() * 5)];
       await send({ op: 'patch', entity: 'partners', id, token },
         c.patch(`/partners/${id}`, { notes: token, status }, { headers: { 'If-Match': `"${partners.get(id)}"` } }));
     }],
     [20, async (c, token) => { // a referral, with its counter upkeep on the partner
-      const partnerId = pick(partners);
+      const partnerId = pick(ids.partners);
       const direction = Math.random() < 0.5 ? 'inbound' : 'outbound';
       const status = Math.random() < 0.3 ? 'converted' : 'introduced';
       const entry = { op: 'create', entity: 'referrals', token };
@@ -106,8 +116,8 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
       if (r.status === 201) entry.id = r.json.id;
     }],
     [15, async (c, token) => { // a referral moves on (the partner's revenue follows)
-      if (referrals.size === 0) return;
-      const id = pick(referrals);
+      if (ids.referrals.length === 0) return;
+      const id = pick(ids.referrals);
       await send({ op: 'patch', entity: 'referrals', id, token },
         c.patch(`/referrals/${id}`, { notes: token, status: Math.random() < 0.5 ? 'converted' : 'qualified', dealValue: Math.floor(Math.random() * 5000) },
           { headers: { 'If-Match': `"${referrals.get(id)}"` } }));
@@ -118,14 +128,14 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
       if (r.status === 201) entry.id = r.json.id;
     }],
     [5, async (c) => { // deleting a partner takes its live referrals along
-      const id = pick(partners);
+      const id = pick(ids.partners);
       const r = await send({ op: 'delete', entity: 'partners', id }, c.del(`/partners/${id}`));
-      if (r.status === 204) trashed.add(id);
+      if (r.status === 204) trashed.push(id);
     }],
     [5, async (c) => { // ... and restoring it brings them back
-      const id = trashed.size > 0 ? pick(trashed) : pick(partners);
+      const id = pick(trashed.length > 0 ? trashed : ids.partners);
       const r = await send({ op: 'restore', entity: 'partners', id }, c.post(`/partners/${id}/restore`));
-      if (r.status === 200) trashed.delete(id);
+      if (r.status === 200 && trashed.includes(id)) trashed.splice(trashed.indexOf(id), 1);
     }],
   ];
   const weight = ops.reduce((s, [w]) => s + w, 0);
@@ -165,7 +175,7 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
   t.diagnostic(`measured: ${log.length} writes in ${seconds} s (${JSON.stringify(byStatus)}), ${killed.length} workers killed, ${feed.length} oplog rows checked`);
   assert.ok(log.filter((e) => e.outcome === 'ok').length > seconds * 20, 'the writers got work done');
   assert.ok(log.some((e) => e.status === 412), 'concurrent edits met stale versions (412)');
-  for (const e of log) assert.ok([200, 201, 204, 404, 412, 422, 0, 502, 504].includes(e.status) || (e.status === 503 && master > 0),
+  for (const e of log) assert.ok([200, 201, 204, 404, 409, 412, 422, 0, 502, 504].includes(e.status) || (e.status === 503 && master > 0),
     `an expected answer: ${e.op} ${e.entity} ${e.status} ${JSON.stringify(e.body)}`);
 
   // Which oplog rows carry each token (in notes, leadName or company).
@@ -176,7 +186,14 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
       if (typeof value === 'string' && value.startsWith('soak-')) carrying.set(value, [...(carrying.get(value) ?? []), row]);
     }
   }
-  const opsOf = (entity, id, op) => feed.filter((r) => r.entity === entity && r.recordId === id && r.op === op);
+  // Each record's oplog rows, oldest first (the feed is in seq order).
+  const historyOf = new Map();
+  for (const row of feed) {
+    const key = `${row.entity}/${row.recordId}`;
+    if (!historyOf.has(key)) historyOf.set(key, []);
+    historyOf.get(key).push(row);
+  }
+  const history = (entity, id) => historyOf.get(`${entity}/${id}`) ?? [];
 
   // ---- every 2xx write once; every refusal nowhere; unknown whole or absent
   for (const e of log) {
@@ -197,12 +214,16 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
   // Deletes and restores carry no value of their own: per partner, the
   // oplog has one row for each that was answered 2xx, plus at most the
   // unanswered ones.
+  const asked = new Map(); // "id op" -> {ok, unknown}
+  for (const e of log.filter((x) => x.entity === 'partners' && (x.op === 'delete' || x.op === 'restore'))) {
+    const key = `${e.id} ${e.op}`;
+    if (!asked.has(key)) asked.set(key, { ok: 0, unknown: 0 });
+    if (e.outcome !== 'refused') asked.get(key)[e.outcome]++;
+  }
   for (const id of partners.keys()) {
     for (const op of ['delete', 'restore']) {
-      const mine = log.filter((e) => e.entity === 'partners' && e.id === id && e.op === op);
-      const ok = mine.filter((e) => e.outcome === 'ok').length;
-      const unknown = mine.filter((e) => e.outcome === 'unknown').length;
-      const rowsLogged = opsOf('partners', id, op).length;
+      const { ok, unknown } = asked.get(`${id} ${op}`) ?? { ok: 0, unknown: 0 };
+      const rowsLogged = history('partners', id).filter((r) => r.op === op).length;
       assert.ok(rowsLogged >= ok && rowsLogged <= ok + unknown, `partner ${id}: ${op} ${ok} answered, ${rowsLogged} in the oplog`);
     }
   }
@@ -213,9 +234,10 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
   }
   // A referral's delete or restore that no request asked for is its
   // partner's: same transaction (same time), same actor.
+  const partnerMoves = new Set(feed.filter((r) => r.entity === 'partners' && (r.op === 'delete' || r.op === 'restore'))
+    .map((r) => `${r.recordId} ${r.op} ${r.at} ${r.actor?.id}`));
   for (const row of feed.filter((r) => r.entity === 'referrals' && (r.op === 'delete' || r.op === 'restore'))) {
-    assert.ok(feed.some((p) => p.entity === 'partners' && p.recordId === row.partnerId && p.op === row.op
-                               && p.at === row.at && p.actor?.id === row.actor?.id),
+    assert.ok(partnerMoves.has(`${row.partnerId} ${row.op} ${row.at} ${row.actor?.id}`),
     `referral ${row.op} ${row.seq} came with its partner's ${row.op}`);
   }
 
@@ -228,12 +250,11 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
                                       where id in (${ids.map((id) => `'${id}'`).join(',')})`));
     for (const id of ids) {
       assert.ok(rowsOf[id], `${entity} ${id} was answered 2xx and is in the database`);
-      const history = feed.filter((r) => r.entity === entity && r.recordId === id);
-      assert.equal(versions[id], history.length, `${entity} ${id}: one version for each oplog row`);
+      assert.equal(versions[id], history(entity, id).length, `${entity} ${id}: one version for each oplog row`);
     }
     for (const e of log.filter((x) => x.entity === entity && x.outcome === 'ok' && x.token)) {
       const id = e.body.id;
-      const made = feed.filter((r) => r.entity === entity && r.recordId === id)[e.body.version - 1];
+      const made = history(entity, id)[e.body.version - 1];
       assert.ok(Object.values(made.changes).some(([, v]) => v === e.token), `${entity} ${id} v${e.body.version} is the write answered with it`);
     }
   }
