@@ -6,6 +6,7 @@
 #   sql   tests/sql/*.sql          pgTAP: triggers, constraints, row-level security
 #   api   tests/api/*.test.mjs     HTTP through nginx against PostgreSQL (node --test)
 #   e2e   tests/e2e/*.test.mjs     the frontend in headless Chromium
+#   attacks tests/attacks/         sqlmap against every parameter and JSON body that reaches SQL
 #   faults, soak                   killed workers, database restarts, concurrent writers; nothing lost
 #   logs                           no sanitizer report in any worker's log
 set -uo pipefail
@@ -91,6 +92,9 @@ done
 # --- api (node --test) -----------------------------------------------------
 export API_BASE="http://127.0.0.1:$port"
 node_suite "api" --test-concurrency=4 tests/api/
+
+# --- attacks: sqlmap at level 1 (SQLMAP_LEVEL / SQLMAP_RISK for more) -------
+checks "attacks sqlmap" "$root/tests/attacks/sqlmap.sh" "$API_BASE" "$var/log/nginx-access.log"
 
 # --- e2e: headless Chromium (Debian) driven by playwright-core ---------------
 node_suite "e2e" --test-concurrency=1 tests/e2e/
