@@ -14,10 +14,10 @@ insert into public.partners (id, company, contact_name, contact_email, type, own
 
 \ir lib/helpers.psql
 
--- True when a partner's stored figures equal a recount from the rows.
+-- True when a partner's stored figures equal a recount from the rows:
+-- every column the recount returns against the partner's column of that name.
 create function pg_temp.figures_true(partner text) returns boolean language sql as $$
-  select (p.referrals_made, p.referrals_received, p.shared_customers, p.revenue_attributed)
-         = (r.referrals_made, r.referrals_received, r.shared_customers, r.revenue_attributed)
+  select not exists (select 1 from jsonb_each(to_jsonb(r)) e where to_jsonb(p) -> e.key is distinct from e.value)
     from public.partners p, public.partner_figures_recount(partner) r where p.id = partner
 $$;
 
@@ -33,14 +33,14 @@ insert into public.campaigns (id, partner_id, name, type, budget, revenue) value
 insert into public.shared_customers (id, partner_id, customer, joint_revenue) values
   ('hubshared000000000001', 'hubalicepartner000001', 'Acme', 5);
 set local role partnerships_app;
-select plan(17);
+select plan(22);
 
 select set_config('partnerships.user_id', 'hub_alice', true);
 select throws_ok($$insert into public.campaigns (partner_id, name, type) values ('hubbobpartner00000001', 'x', 'event')$$,
                  'PT422', 'must be the id of a partner', 'a member cannot attach to another member''s partner');
 select throws_ok($$insert into public.campaigns (partner_id, name, type, owner_user_id) values ('hubalicepartner000001', 'x', 'event', 'hub_bob')$$,
                  '42501', null, 'the owner of an attached record is not the application''s to set');
-select throws_ok($$select public.partner_figures_add('hubalicepartner000001', 100, 0, 0, 0)$$, '42501', null,
+select throws_ok($$select public.partner_figures_apply('hubalicepartner000001', array[100, 0, 0, 0, 0, 0, 0])$$, '42501', null,
                  'the figure helpers cannot be called by the application');
 select throws_ok($$update public.partners set referrals_made = 99 where id = 'hubalicepartner000001'$$, '42501', null,
                  'derived figures cannot be written');
@@ -53,6 +53,23 @@ select ok(pg_temp.figures_true('hubalicepartner000001'), 'figures equal a recoun
 select ok(pg_temp.figures_true('hubalicepartner000002'), 'the partner a referral moved to counts it');
 select is((select revenue_attributed from public.partners where id = 'hubalicepartner000001'), 120.00::numeric,
           'revenue attributed: converted inbound 70 + campaign 45 + shared customer 5');
+
+-- The performance page reads the campaign figures kept on the partner.
+select is((select (campaigns, roi)::text from public.partner_performance where partner_id = 'hubalicepartner000001'),
+          '(1,3.5000)', 'performance: one campaign, ROI (45 - 10) / 10');
+reset role;   -- known ids, as above
+insert into public.campaigns (id, partner_id, name, type, budget, revenue) values
+  ('hubcampaign0000000002', 'hubalicepartner000002', 'Unbudgeted', 'event', null, 1000),
+  ('hubcampaign0000000003', 'hubalicepartner000002', 'Budgeted', 'event', 20, 10);
+set local role partnerships_app;
+update public.campaigns set partner_id = 'hubalicepartner000001' where id = 'hubcampaign0000000003';
+select is((select (campaigns, roi)::text from public.partner_performance where partner_id = 'hubalicepartner000001'),
+          '(2,0.8333)', 'a campaign moved in: (45 + 10 - 30) / 30');
+select is((select (campaigns, roi)::text from public.partner_performance where partner_id = 'hubalicepartner000002'),
+          '(1,)', 'a campaign without a budget counts but has no ROI');
+update public.campaigns set budget = 40, revenue = 50 where id = 'hubcampaign0000000002';
+select ok(pg_temp.figures_true('hubalicepartner000002'), 'campaign figures equal a recount after a budget is set');
+select ok(pg_temp.figures_true('hubalicepartner000001'), 'and on the partner the campaign moved to');
 
 select set_config('partnerships.user_id', 'hub_bob', true);
 select is((select count(*)::int from public.referrals where partner_id like 'hubalice%'), 0,
