@@ -808,18 +808,23 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
     }
 
     if (shape == SHAPE_BOARD) {
-        /* Every column of the pipeline, in the enum's order, even when empty. */
+        /* Every column of the pipeline, in the enum's order, even when empty:
+         * one scan of the rows, numbered within their status; each column's
+         * count, revenue and page from that. */
         sql_append(sql,
-                   "select json_build_object('columns', json_agg(json_build_object("
-                   " 'status', s.status, 'count', c.n, 'revenue', c.revenue, 'items', i.items) order by s.ord))::text"
+                   "with x as (select t as r, t.status, t.%s as revenue,"
+                   "  row_number() over (partition by t.status order by %s%st.id) as n"
+                   "  from public.%s t where %s),"
+                   " g as (select x.status, count(*) as n, coalesce(sum(x.revenue), 0) as revenue,"
+                   "  json_agg(%s(x.r) order by x.n) filter (where x.n > $2::bigint and x.n <= $2::bigint + $1::bigint) as items"
+                   "  from x group by x.status)"
+                   " select json_build_object('columns', json_agg(json_build_object("
+                   " 'status', s.status, 'count', coalesce(g.n, 0), 'revenue', coalesce(g.revenue, 0),"
+                   " 'items', coalesce(g.items, '[]'::json)) order by s.ord))::text"
                    " from unnest(enum_range(null::public.%s)) with ordinality s(status, ord)"
-                   " cross join lateral (select count(*) as n, coalesce(sum(t.%s), 0) as revenue"
-                   "  from public.%s t where %s and t.status = s.status) c"
-                   " cross join lateral (select coalesce(json_agg(%s(x.r)), '[]'::json) as items"
-                   "  from (select t as r from public.%s t where %s and t.status = s.status"
-                   "   order by %s%st.id limit $1 offset $2) x) i",
-                   status->enum_type, e->board_revenue, e->table, where, e->json_function, e->table, where,
-                   order, *order ? ", " : "");
+                   " left join g on g.status = s.status",
+                   e->board_revenue, order, *order ? ", " : "", e->table, where, e->json_function,
+                   status->enum_type);
         return;
     }
     sql_append(sql,

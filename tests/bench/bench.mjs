@@ -40,7 +40,7 @@ psql(`set client_min_messages = warning; drop table if exists public.bench_pool;
       grant select on public.bench_pool to partnerships_app`);
 
 const partnerBody = { company: 'Bench Company', contactName: 'Bench Contact', contactEmail: 'bench@bench.example', type: 'referral' };
-const routes = [
+const allRoutes = [
   { name: 'GET /partners/{id}', method: 'GET', path: `partners/${one.id}` },
   { name: 'GET /partners (status, -revenue)', method: 'GET', path: 'partners?status=active&sort=-revenueAttributed&limit=50' },
   { name: 'GET /partners?q=', method: 'GET', path: 'partners?q=consulting' },
@@ -53,6 +53,8 @@ const routes = [
   { name: 'POST /referrals', method: 'POST', path: 'referrals',
     body: { partnerId: one.id, direction: 'inbound', leadName: 'Bench Lead' }, write: true },
 ];
+// ROUTES='boards|performance' runs only the routes whose name matches.
+const routes = allRoutes.filter((r) => !process.env.ROUTES || new RegExp(process.env.ROUTES).test(r.name));
 
 // --- the SQL of one request, from the statement log ----------------------
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: a fresh private stack (PostgreSQL without fsync, 4 workers,
 # nginx) on BENCH_PORT (8089), the company of tests/bench/seed.sql at SCALE
-# (1), then tests/bench/bench.mjs: every route with wrk through nginx and with
+# (1), then tests/bench/bench.mjs: every route (or those ROUTES, a regular
+# expression, matches) with wrk through nginx and with
 # pgbench running the same SQL, SECONDS_PER_RUN (5) each at CONNS ("1 16 64").
 # Usage: tests/bench/run.sh PROGRAM
 set -euo pipefail
