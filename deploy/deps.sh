@@ -7,7 +7,7 @@ set -euo pipefail
 
 build=(gcc make pkg-config libfcgi-dev libjansson-dev libpq-dev libsodium-dev)
 run=(postgresql-15 nginx-light curl)
-test=(postgresql-15-pgtap nodejs clang libclang-rt-14-dev chromium fonts-dejavu-core groff-base sqlmap)
+test=(postgresql-15-pgtap nodejs clang libclang-rt-14-dev chromium fonts-dejavu-core groff-base sqlmap wrk)
 
 missing() {
     local p

@@ -112,6 +112,9 @@ checks "deploy nginx_include" "$root/tests/deploy/nginx_include.sh" "$var" $((po
 checks "deploy sso" "$root/tests/deploy/sso.sh" "$var" $((port + 2)) "$build/partnerships"
 checks "deploy backup" "$root/tests/deploy/backup.sh" "$var" "$build/partnerships"
 
+# --- bench smoke: make bench's script, tiny, on its own stack ----------------
+checks "bench smoke" "$root/tests/bench/smoke.sh" "$build/partnerships" "$var-bench" $((port + 3))
+
 # --- stop, then read the logs ----------------------------------------------
 "$root/deploy/stack.sh" stop "$var"
 reports=$(cat "$var"/log/asan* "$var"/log/ubsan* 2>/dev/null | grep -Ec 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:')

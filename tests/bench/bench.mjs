@@ -33,8 +33,12 @@ const api = async (method, path, body, ifMatch) => {
 // The member's partners: one to read, a pool to patch (wrk), a pool for pgbench.
 const mine = (await api('GET', 'partners?limit=500&sort=company')).items;
 const [one, patched] = mine;
-const wrkPool = mine.slice(2, 402);
-const pgPool = mine.slice(402, 402 + Math.max(...conns));
+// Disjoint pools (pgbench patches without versions; wrk's If-Match must
+// stay current): up to 400 for wrk, one per pgbench client; smaller for a
+// small SCALE.
+const half = Math.min(400, Math.floor((mine.length - 2) / 2));
+const wrkPool = mine.slice(2, 2 + half);
+const pgPool = mine.slice(2 + half, 2 + half + Math.min(half, Math.max(...conns)));
 psql(`set client_min_messages = warning; drop table if exists public.bench_pool; create table public.bench_pool (n integer primary key, id text not null);
       insert into public.bench_pool values ${pgPool.map((p, i) => `(${i}, '${p.id}')`).join(', ')};
       grant select on public.bench_pool to partnerships_app`);
@@ -106,7 +110,7 @@ function pgbenchScript(route, stmts) {
     let sql = s.sql;
     if (route.pool && /^update /.test(sql)) {
       const idIndex = s.params.indexOf(route.lastPatchedId);
-      sql = sql.replace(new RegExp(`\\$${idIndex + 1}(?!\\d)`, 'g'), '(select id from public.bench_pool where n = :client_id)');
+      sql = sql.replace(new RegExp(`\\$${idIndex + 1}(?!\\d)`, 'g'), `(select id from public.bench_pool where n = :client_id % ${pgPool.length})`);
       s.params.forEach((v, i) => { if (/^\d+$/.test(v ?? '') && i !== idIndex) sql = sql.replace(new RegExp(`\\$${i + 1}::integer`, 'g'), 'null::integer'); });
     }
     sql = sql.replace(/\$(\d+)/g, (_, n) => {

@@ -30,7 +30,7 @@ select 'Company ' || i || ' ' || pg_temp.pick(array['Analytics', 'Media', 'Consu
        (5 + i % 20) || '%', current_date + (i % 120) - 30,
        case when i % 4 = 0 then 'Met at the partner summit; follow up on the joint webinar.' end,
        1 + i % 5, 1 + (i * 3) % 5, 1 + (i * 7) % 5
-  from generate_series(1, 20000 * :scale) i;
+  from generate_series(1, (20000 * :scale)::integer) i;
 create temporary table bench_partner on commit drop as
   select row_number() over (order by id) - 1 as n, id, owner_user_id from public.partners;
 create index on bench_partner (n);
@@ -40,27 +40,27 @@ insert into public.campaigns (partner_id, owner_user_id, name, type, status, sta
 select p.id, p.owner_user_id, 'Campaign ' || i, pg_temp.pick(enum_range(null::public.campaign_type), i),
        pg_temp.pick(enum_range(null::public.campaign_status), i * 3), current_date - (i % 365),
        1000 + i % 9000, i % 500, i % 40, (i % 40) * 750
-  from generate_series(1, 5000 * :scale) i join bench_partner p on p.n = (i::bigint * 7919) % (20000 * :scale);
+  from generate_series(1, (5000 * :scale)::integer) i join bench_partner p on p.n = (i::bigint * 7919) % ((20000 * :scale)::integer);
 
 insert into public.referrals (partner_id, owner_user_id, direction, lead_name, lead_company, status, deal_value,
                               referred_date)
 select p.id, p.owner_user_id, pg_temp.pick(enum_range(null::public.referral_direction), i),
        'Lead ' || i, 'Lead Company ' || i, pg_temp.pick(enum_range(null::public.referral_status), i * 3),
        case when i % 4 = 2 then 5000 + i % 50000 end, current_date - (i % 700)
-  from generate_series(1, 50000 * :scale) i join bench_partner p on p.n = (i::bigint * 104729) % (20000 * :scale);
+  from generate_series(1, (50000 * :scale)::integer) i join bench_partner p on p.n = (i::bigint * 104729) % ((20000 * :scale)::integer);
 
 insert into public.integrations (partner_id, owner_user_id, name, type, status, health)
 select p.id, p.owner_user_id, 'Integration ' || i, pg_temp.pick(enum_range(null::public.integration_type), i),
        pg_temp.pick(enum_range(null::public.integration_status), i * 3), pg_temp.pick(enum_range(null::public.health), i)
-  from generate_series(1, 2000 * :scale) i join bench_partner p on p.n = (i::bigint * 15485863) % (20000 * :scale);
+  from generate_series(1, (2000 * :scale)::integer) i join bench_partner p on p.n = (i::bigint * 15485863) % ((20000 * :scale)::integer);
 
 insert into public.integration_ideas (partner_id, owner_user_id, description, customer_request_count, priority)
 select p.id, p.owner_user_id, 'Idea ' || i, i % 30, pg_temp.pick(enum_range(null::public.idea_priority), i)
-  from generate_series(1, 2000 * :scale) i join bench_partner p on p.n = (i::bigint * 32452843) % (20000 * :scale);
+  from generate_series(1, (2000 * :scale)::integer) i join bench_partner p on p.n = (i::bigint * 32452843) % ((20000 * :scale)::integer);
 
 insert into public.shared_customers (partner_id, owner_user_id, customer, joint_revenue, health)
 select p.id, p.owner_user_id, 'Customer ' || i, (i % 100) * 1000, pg_temp.pick(enum_range(null::public.health), i * 7)
-  from generate_series(1, 10000 * :scale) i join bench_partner p on p.n = (i::bigint * 49979687) % (20000 * :scale);
+  from generate_series(1, (10000 * :scale)::integer) i join bench_partner p on p.n = (i::bigint * 49979687) % ((20000 * :scale)::integer);
 commit;
 -- The counters' upkeep leaves a dead version per update: a company that has
 -- been running a while has been vacuumed since.
