@@ -118,4 +118,4 @@ install: $(BUILD)/release/partnerships
 	deploy/man.sh $(BUILD)/release/partnerships $(PREFIX) >$(DESTDIR)$(PREFIX)/share/man/man8/partnerships.8
 
 clean:
-	rm -rf $(BUILD) $(VAR)/test
+	rm -rf $(BUILD) $(VAR)/test $(VAR)/test-bench $(VAR)/bench $(VAR)/soak
