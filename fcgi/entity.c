@@ -809,30 +809,38 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
 
     if (shape == SHAPE_BOARD) {
         /* Every column of the pipeline, in the enum's order, even when empty:
-         * one scan of the rows, numbered within their status; each column's
-         * count, revenue and page from that. */
+         * one pass over the narrow rows (id, status, revenue: an owner's
+         * covering index answers it without the table), numbered within
+         * their status; each column's count, revenue and the ids of its
+         * page from that, and only the page's rows read whole. */
         sql_append(sql,
-                   "with x as (select t as r, t.status, t.%s as revenue,"
-                   "  row_number() over (partition by t.status order by %s%st.id) as n"
-                   "  from public.%s t where %s),"
-                   " g as (select x.status, count(*) as n, coalesce(sum(x.revenue), 0) as revenue,"
-                   "  json_agg(%s(x.r) order by x.n) filter (where x.n > $2::bigint and x.n <= $2::bigint + $1::bigint) as items"
-                   "  from x group by x.status)"
+                   "with g as (select x.status, count(*) as n, coalesce(sum(x.revenue), 0) as revenue,"
+                   "  array_agg(x.id order by x.n) filter (where x.n > $2::bigint and x.n <= $2::bigint + $1::bigint) as ids"
+                   "  from (select t.id, t.status, t.%s as revenue,"
+                   "   row_number() over (partition by t.status order by %s%st.id) as n"
+                   "   from public.%s t where %s) x group by x.status)"
                    " select json_build_object('columns', json_agg(json_build_object("
                    " 'status', s.status, 'count', coalesce(g.n, 0), 'revenue', coalesce(g.revenue, 0),"
-                   " 'items', coalesce(g.items, '[]'::json)) order by s.ord))::text"
+                   " 'items', coalesce((select json_agg(%s(t) order by i.n)"
+                   "   from unnest(g.ids) with ordinality i(id, n) join public.%s t on t.id = i.id), '[]'::json))"
+                   " order by s.ord))::text"
                    " from unnest(enum_range(null::public.%s)) with ordinality s(status, ord)"
                    " left join g on g.status = s.status",
-                   e->board_revenue, order, *order ? ", " : "", e->table, where, e->json_function,
+                   e->board_revenue, order, *order ? ", " : "", e->table, where, e->json_function, e->table,
                    status->enum_type);
         return;
     }
+    /* The page's ids first, from the narrow rows (a covering index can
+     * answer that alone), then only those rows read whole; the outer t is
+     * the same row, so the same order applies to it. */
     sql_append(sql,
-               "select json_build_object('items', coalesce(json_agg(%s(s.r)), '[]'::json),"
+               "select json_build_object('items', coalesce(json_agg(%s(t) order by %s%st.id), '[]'::json),"
                " 'total', (select count(*) from public.%s t where %s),"
                " 'limit', $1::integer, 'offset', $2::integer)::text"
-               " from (select t as r from public.%s t where %s order by %s%st.id limit $1 offset $2) s",
-               e->json_function, e->table, where, e->table, where, order, *order ? ", " : "");
+               " from (select t.id from public.%s t where %s order by %s%st.id limit $1 offset $2) s"
+               " join public.%s t on t.id = s.id",
+               e->json_function, order, *order ? ", " : "", e->table, where, e->table, where, order,
+               *order ? ", " : "", e->table);
 }
 
 /* GET /C's parameters (and a board's), checked and turned into SQL before
