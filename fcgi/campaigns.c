@@ -9,7 +9,7 @@ static const struct entity_field campaign_fields[] = {
     {"name", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT},
     {"type", FIELD_ENUM, "campaign_type", FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
     {"channel", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
-    {"status", FIELD_ENUM, "campaign_status", FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
+    {"status", FIELD_ENUM, "campaign_status", FIELD_WRITE | FIELD_SORT | FIELD_FILTER | FIELD_RANKED},
     {"startDate", FIELD_DATE, NULL, FIELD_WRITE | FIELD_SORT},
     {"endDate", FIELD_DATE, NULL, FIELD_WRITE | FIELD_SORT},
     {"budget", FIELD_MONEY, NULL, FIELD_WRITE | FIELD_SORT},

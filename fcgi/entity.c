@@ -746,7 +746,11 @@ static void entity_filter(struct request_ctx *ctx, struct entity_sql *where, con
     text = json_dumps(values, JSON_COMPACT);
     n = sql_param(where, text);
     entity_column(field, column);
-    sql_append(where, " and t.%s in (select v::%s from json_array_elements_text($%d::json) v)", column,
+    if (field->flags & FIELD_RANKED)
+        sql_append(where, " and t.%s_rank = any(array(select public.enum_position(v::%s)"
+                   " from json_array_elements_text($%d::json) v))", column, field->enum_type, n);
+    else
+        sql_append(where, " and t.%s in (select v::%s from json_array_elements_text($%d::json) v)", column,
                field->type == FIELD_ENUM ? field->enum_type
                : field->type == FIELD_INT ? "integer"
                : field->type == FIELD_BOOL ? "boolean"
@@ -809,25 +813,23 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
 
     if (shape == SHAPE_BOARD) {
         /* Every column of the pipeline, in the enum's order, even when empty:
-         * one pass over the narrow rows (id, status, revenue: an owner's
-         * covering index answers it without the table), numbered within
-         * their status; each column's count, revenue and the ids of its
-         * page from that, and only the page's rows read whole. */
+         * per column its count and revenue, and its page's ids, each from an
+         * index search on the status's position (an owner's covering index
+         * answers both without the table); only the page's rows read whole. */
+        char rank[ENTITY_COLUMN_BYTES];
+
+        entity_column(status, rank);
         sql_append(sql,
-                   "with g as (select x.status, count(*) as n, coalesce(sum(x.revenue), 0) as revenue,"
-                   "  array_agg(x.id order by x.n) filter (where x.n > $2::bigint and x.n <= $2::bigint + $1::bigint) as ids"
-                   "  from (select t.id, t.status, t.%s as revenue,"
-                   "   row_number() over (partition by t.status order by %s%st.id) as n"
-                   "   from public.%s t where %s) x group by x.status)"
-                   " select json_build_object('columns', json_agg(json_build_object("
-                   " 'status', s.status, 'count', coalesce(g.n, 0), 'revenue', coalesce(g.revenue, 0),"
-                   " 'items', coalesce((select json_agg(%s(t) order by i.n)"
-                   "   from unnest(g.ids) with ordinality i(id, n) join public.%s t on t.id = i.id), '[]'::json))"
-                   " order by s.ord))::text"
+                   "select json_build_object('columns', json_agg(json_build_object("
+                   " 'status', s.status, 'count', c.n, 'revenue', c.revenue, 'items', i.items) order by s.ord))::text"
                    " from unnest(enum_range(null::public.%s)) with ordinality s(status, ord)"
-                   " left join g on g.status = s.status",
-                   e->board_revenue, order, *order ? ", " : "", e->table, where, e->json_function, e->table,
-                   status->enum_type);
+                   " cross join lateral (select count(*) as n, coalesce(sum(t.%s), 0) as revenue"
+                   "  from public.%s t where %s and t.%s_rank = s.ord) c"
+                   " cross join lateral (select coalesce(json_agg(%s(t) order by %s%st.id), '[]'::json) as items"
+                   "  from (select t.id from public.%s t where %s and t.%s_rank = s.ord"
+                   "   order by %s%st.id limit $1 offset $2) p join public.%s t on t.id = p.id) i",
+                   status->enum_type, e->board_revenue, e->table, where, rank, e->json_function, order,
+                   *order ? ", " : "", e->table, where, rank, order, *order ? ", " : "", e->table);
         return;
     }
     /* The page's ids first, from the narrow rows (a covering index can
@@ -999,7 +1001,9 @@ int entity_check_list(struct request_ctx *ctx)
 /* GET /boards/C: only for entities with a board (404 otherwise). */
 int entity_check_board(struct request_ctx *ctx)
 {
-    if (!ctx->entity->board_revenue || !entity_field_find(ctx->entity, "status")) {
+    const struct entity_field *status = entity_field_find(ctx->entity, "status");
+
+    if (!ctx->entity->board_revenue || !status || !(status->flags & FIELD_RANKED)) {
         http_error(ctx->resp, 404, "no such route");
         return -1;
     }

@@ -34,6 +34,11 @@ enum field_flags {
     FIELD_WRITE = 1 << 0,   /* may be set on create and patch */
     FIELD_SORT = 1 << 1,    /* may be a sort key */
     FIELD_FILTER = 1 << 2,  /* ?name=a,b filters on it */
+    /* FIELD_ENUM whose position in its type the table keeps beside it, as
+     * <column>_rank (sql/008): filters and boards compare the position,
+     * which an index can search under the row policies (the enum's own
+     * equality is not leakproof).  A board's status must have it. */
+    FIELD_RANKED = 1 << 3,
 };
 
 struct entity_field {

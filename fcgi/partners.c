@@ -12,7 +12,7 @@ static const struct entity_field partner_fields[] = {
     {"contactEmail", FIELD_TEXT, NULL, FIELD_WRITE | FIELD_SORT},
     {"contactPhone", FIELD_TEXT, NULL, FIELD_WRITE},
     {"type", FIELD_ENUM, "partner_type", FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
-    {"status", FIELD_ENUM, "partner_status", FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
+    {"status", FIELD_ENUM, "partner_status", FIELD_WRITE | FIELD_SORT | FIELD_FILTER | FIELD_RANKED},
     {"tier", FIELD_ENUM, "partner_tier", FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
     {"ownerUserId", FIELD_REF, NULL, FIELD_WRITE | FIELD_SORT | FIELD_FILTER},
     {"agreementUrl", FIELD_TEXT, NULL, FIELD_WRITE},

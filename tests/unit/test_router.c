@@ -110,10 +110,15 @@ static void test_list_query(void)
     CHECK(check_list("", &sql, &body) == 0 && strstr(sql, "order by t.company asc, t.id"),
           "list: default sort by company, then id");
     free(sql);
-    CHECK(check_list("sort=-revenueAttributed,company&status=active,expanding&limit=10", &sql, &body) == 0 &&
+    CHECK(check_list("sort=-revenueAttributed,company&type=referral&limit=10", &sql, &body) == 0 &&
               strstr(sql, "t.revenue_attributed desc nulls last, t.company asc") &&
-              strstr(sql, "t.status in (select v::partner_status"),
+              strstr(sql, "t.type in (select v::partner_type"),
           "list: sort keys and filter become SQL from the field table");
+    free(sql);
+    CHECK(check_list("status=active,expanding", &sql, &body) == 0 &&
+              strstr(sql, "t.status_rank = any(array(select public.enum_position(v::partner_status)") &&
+              !strstr(sql, "t.status in"),
+          "list: a ranked status filters on its position (an index search under the row policies)");
     free(sql);
     CHECK(check_list("q=%27%3B%20drop%20table%20partners%3B--", &sql, &body) == 0 && !strstr(sql, "drop table"),
           "list: search text never enters SQL");
