@@ -20,23 +20,25 @@ enum { OPLOG_DEFAULT_LIMIT = 100, OPLOG_MAX_LIMIT = 1000 };
 /* DOMAIN.md "Figures": active = active or expanding; intros made =
  * outbound referrals; all over the partners this user can see.  The row
  * policies decide what is visible; the conditions on the owner only let a
- * member's plan use the owner's index ($1: their id; null for an admin). */
-#define FIGURES_OVERVIEW_SQL(referral_owner, partner_owner) \
+ * member's plan use the owner's index ($1: their id; null for an admin).
+ * Partners, revenue and intros come from the totals kept per owner and
+ * status (sql/009), so the cost does not grow with the company; reviews
+ * due depend on today, so they are counted from the owner's review dates. */
+#define FIGURES_OVERVIEW_SQL(totals_owner, partner_owner) \
     "select json_build_object(" \
     " 'activePartners', coalesce(sum(b.n) filter (where b.status in ('active', 'expanding')), 0)," \
     " 'revenueAttributed', coalesce(sum(b.revenue), 0)," \
-    " 'introsMade', (select count(*) from public.referrals r" \
-    "   where " referral_owner " and r.direction = 'outbound' and r.deleted_at is null)," \
-    " 'reviewsDue', coalesce(sum(b.due), 0)," \
+    " 'introsMade', coalesce(sum(b.intros), 0)," \
+    " 'reviewsDue', (select count(*) from public.partners p" \
+    "   where " partner_owner " and p.deleted_at is null and p.next_review <= current_date)," \
     " 'partners', coalesce(sum(b.n), 0)," \
     " 'partnersByStatus', json_object_agg(b.status, coalesce(b.n, 0) order by b.ord))::text" \
-    /* One pass over the partners, grouped by status; every status present. */ \
-    " from (select s.status, s.ord, g.n, g.revenue, g.due" \
+    /* Every status present, in the enum's order. */ \
+    " from (select s.status, s.ord, g.n, g.revenue, g.intros" \
     "  from unnest(enum_range(null::public.partner_status)) with ordinality s(status, ord)" \
-    "  left join (select p.status, count(*) as n, sum(p.revenue_attributed) as revenue," \
-    "    count(*) filter (where p.next_review <= current_date) as due" \
-    "    from public.partners p where " partner_owner " and p.deleted_at is null" \
-    "   group by p.status) g on g.status = s.status) b"
+    "  left join (select c.status_rank, sum(c.partners) as n, sum(c.revenue) as revenue, sum(c.intros) as intros" \
+    "    from public.partner_totals c where " totals_owner \
+    "   group by c.status_rank) g on g.status_rank = s.ord) b"
 
 static const struct {
     const char *name;
@@ -46,7 +48,7 @@ static const struct {
         "select json_build_object('items', coalesce(json_agg(public.api_template(t) order by t.position),"
         " '[]'::json))::text from public.templates t"},
     [FIGURES_TEMPLATE] = {"templates_get", "select public.api_template(t)::text from public.templates t where t.key = $1"},
-    [FIGURES_OVERVIEW] = {"overview", FIGURES_OVERVIEW_SQL("r.owner_user_id = $1", "p.owner_user_id = $1")},
+    [FIGURES_OVERVIEW] = {"overview", FIGURES_OVERVIEW_SQL("c.owner_user_id = $1", "p.owner_user_id = $1")},
     [FIGURES_OVERVIEW_ADMIN] = {"overview_admin", FIGURES_OVERVIEW_SQL("$1::text is null", "$1::text is null")},
     /* The seed's intro request, filled from the referral and its partner;
      * a placeholder without a value stays for the user to fill. */

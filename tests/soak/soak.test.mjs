@@ -7,7 +7,8 @@
 //   - every 412 (and every other refusal) changed nothing: its unique value
 //     is nowhere, in the rows or the oplog;
 //   - a write whose answer was lost (worker killed) is whole or absent;
-//   - the derived partner figures equal a recount from the rows;
+//   - the derived partner figures, and the totals per owner and status,
+//     equal a recount from the rows;
 //   - replaying the oplog's new values from an empty state reproduces every
 //     touched row, field for field (what the oplog leaves out by design,
 //     derived figures and bookkeeping, is read from the triggers themselves).
@@ -272,6 +273,12 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
   const wrong = sql(`select count(*) from public.partners p cross join lateral public.partner_figures_recount(p.id) r
                       where exists (select 1 from jsonb_each(to_jsonb(r)) e where to_jsonb(p) -> e.key is distinct from e.value)`);
   assert.equal(wrong, '0', 'every partner\'s figures equal a recount from its rows');
+  // The totals per owner and status (the overview's) against their recount.
+  const totals = sql(`select count(*) from public.partner_totals t
+                        full join public.partner_totals_recount() r using (owner_user_id, status_rank)
+                       where coalesce(t.partners, 0) <> coalesce(r.partners, 0) or coalesce(t.revenue, 0) <> coalesce(r.revenue, 0)
+                          or coalesce(t.intros, 0) <> coalesce(r.intros, 0)`);
+  assert.equal(totals, '0', 'the totals per owner and status equal a recount from the partners');
 
   // ---- replaying the oplog from nothing gives the rows -------------------
   const replayed = { partners: {}, referrals: {} };

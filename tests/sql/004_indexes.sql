@@ -1,10 +1,14 @@
--- A member's partners and campaigns by status (sql/008), as the application
--- role: the kept position of the status follows the status, stays out of
--- the oplog, and a filter on it is an index search under the row policies
--- (which a filter on the enum itself could never be).
+-- What a member's reads use instead of scanning their rows, as the
+-- application role: the kept position of the status (sql/008) follows the
+-- status, stays out of the oplog, and a filter on it is an index search
+-- under the row policies (which a filter on the enum itself could never
+-- be); the totals per owner and status (sql/009) equal a recount after
+-- every kind of change, and each reader sees only their own.
 \set ON_ERROR_STOP 1
 begin;
-insert into public.users (id, email, name, role) values ('ix_alice', 'alice@ix.test', 'Alice', 'member');
+insert into public.users (id, email, name, role) values
+  ('ix_alice', 'alice@ix.test', 'Alice', 'member'), ('ix_bob', 'bob@ix.test', 'Bob', 'member'),
+  ('ix_root', 'root@ix.test', 'Root', 'admin');
 -- A hundred partners in every status (ids 1 … 6 are one of each).
 insert into public.partners (id, company, contact_name, contact_email, type, status, owner_user_id)
 select 'ixpartner' || lpad((i * 10 + s.n)::text, 12, '0'), 'Ix ' || s.status || ' ' || i, 'A', 'a@ix.test', 'referral',
@@ -13,6 +17,15 @@ select 'ixpartner' || lpad((i * 10 + s.n)::text, 12, '0'), 'Ix ' || s.status || 
 analyze public.partners;
 
 \ir lib/helpers.psql
+
+-- True when the kept totals equal a recount from the partners, both ways.
+create function pg_temp.totals_true() returns boolean language sql as $$
+  select not exists (
+    select 1 from public.partner_totals t
+      full join public.partner_totals_recount() r using (owner_user_id, status_rank)
+     where coalesce(t.partners, 0) <> coalesce(r.partners, 0) or coalesce(t.revenue, 0) <> coalesce(r.revenue, 0)
+        or coalesce(t.intros, 0) <> coalesce(r.intros, 0))
+$$;
 
 -- The plan of a statement, as one text.
 create function pg_temp.plan_of(statement text) returns text language plpgsql as $$
@@ -26,7 +39,7 @@ end $$;
 
 select set_config('partnerships.user_id', 'ix_alice', true);
 set local role partnerships_app;
-select plan(7);
+select plan(14);
 
 select is((select count(*)::int from public.partners
             where status_rank is distinct from array_position(enum_range(null::public.partner_status), status)), 0,
@@ -60,6 +73,31 @@ select doesnt_match(pg_temp.plan_of($$select id from public.partners t where t.o
 reset role;
 select is((select count(*)::int from public.oplog where entity in ('partners', 'campaigns') and changes ? 'statusRank'), 0,
           'the rank never enters the oplog (the status does)');
+
+-- Totals (sql/009): every kind of change, then the recount.
+select set_config('partnerships.user_id', 'ix_alice', true);
+set local role partnerships_app;
+select ok(pg_temp.totals_true(), 'totals equal a recount after creates and a status change');
+insert into public.referrals (partner_id, direction, lead_name, status, deal_value) values
+  ('ixpartner000000000001', 'inbound', 'Won', 'converted', 250),
+  ('ixpartner000000000001', 'outbound', 'Intro', 'introduced', null),
+  ('ixpartner000000000002', 'outbound', 'Intro 2', 'introduced', null);
+update public.partners set status = 'expanding' where id = 'ixpartner000000000002';
+update public.partners set deleted_at = now() where id = 'ixpartner000000000003';
+select ok(pg_temp.totals_true(), 'after revenue, intros, a status change carrying intros and a delete');
+update public.partners set deleted_at = null where id = 'ixpartner000000000003';
+update public.referrals set deleted_at = now() where lead_name = 'Intro';
+select ok(pg_temp.totals_true(), 'after a restore and a deleted referral');
+select is((select count(*)::int from public.partner_totals where owner_user_id <> 'ix_alice'), 0,
+          'a member sees only their own totals');
+select throws_ok($$update public.partner_totals set partners = 0$$, '42501', null, 'the application cannot write totals');
+reset role;
+select set_config('partnerships.user_id', 'ix_root', true);
+update public.partners set owner_user_id = 'ix_bob' where id in ('ixpartner000000000001', 'ixpartner000000000004');
+delete from public.partners where id = 'ixpartner000000000005';
+select ok(pg_temp.totals_true(), 'after partners move to another owner and one is erased');
+select is((select sum(partners)::int from public.partner_totals where owner_user_id = 'ix_bob'), 2,
+          'the new owner''s totals hold the moved partners');
 
 select * from finish();
 rollback;
