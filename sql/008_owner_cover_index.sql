@@ -5,9 +5,8 @@
 -- lie on nearly every page of it, so a board or a status filter read as many
 -- pages as a scan of everyone's.  The indexes below hold what those queries
 -- look at (owner, status, the board's order, the revenue they sum and sort
--- by, the review date the overview counts), so PostgreSQL counts, numbers
--- and sorts from the index alone and reads whole rows only for the page it
--- returns.
+-- by), so PostgreSQL counts, numbers and sorts from the index alone and
+-- reads whole rows only for the page it returns.
 --
 -- The status is searched by its position in the enumeration, a smallint
 -- kept beside it (status_rank): under the row policies PostgreSQL pushes
@@ -35,15 +34,15 @@ comment on column public.campaigns.status_rank is 'The status''s position in cam
 drop index public.partners_owner_idx;
 drop index public.partners_status_idx;
 create index partners_owner_idx on public.partners (owner_user_id, status_rank, company, id)
-  include (status, revenue_attributed, next_review) where deleted_at is null;
+  include (revenue_attributed) where deleted_at is null;
 create index partners_status_idx on public.partners (status_rank, company, id)
-  include (status, revenue_attributed, next_review) where deleted_at is null;
+  include (revenue_attributed) where deleted_at is null;
 drop index public.campaigns_owner_idx;
 drop index public.campaigns_status_idx;
 create index campaigns_owner_idx on public.campaigns (owner_user_id, status_rank, start_date desc nulls last, name, id)
-  include (status, revenue) where deleted_at is null;
+  include (revenue) where deleted_at is null;
 create index campaigns_status_idx on public.campaigns (status_rank, start_date desc nulls last, name, id)
-  include (status, revenue) where deleted_at is null;
+  include (revenue) where deleted_at is null;
 
 -- The rank is derived from the status: not in the oplog (the status is),
 -- and no change of its own (in a BEFORE trigger a generated column of NEW

@@ -99,7 +99,19 @@ as $$
   select p.owner_user_id, p.status_rank, count(*), sum(p.revenue_attributed), sum(p.referrals_received)
     from public.partners p where p.deleted_at is null group by p.owner_user_id, p.status_rank
 $$;
-grant execute on function public.partner_totals_recount() to partnerships_app;
+
+-- The owners and statuses whose kept totals differ from the recount: none,
+-- always (the SQL tests and the soak check it).
+create function public.partner_totals_drift()
+returns table (owner_user_id text, status_rank smallint)
+language sql stable
+as $$
+  select owner_user_id, status_rank
+    from public.partner_totals t full join public.partner_totals_recount() r using (owner_user_id, status_rank)
+   where coalesce(t.partners, 0) <> coalesce(r.partners, 0) or coalesce(t.revenue, 0) <> coalesce(r.revenue, 0)
+      or coalesce(t.intros, 0) <> coalesce(r.intros, 0)
+$$;
+grant execute on function public.partner_totals_recount(), public.partner_totals_drift() to partnerships_app;
 
 -- The totals of the partners there are: every row, so row-level security
 -- is lifted for the owner running this migration, inside its transaction.

@@ -161,6 +161,15 @@ test('boards: every column in pipeline order with count and revenue, against a h
   const limited = (await m.get('/boards/partners?limit=1&sort=-revenueAttributed')).json;
   assert.equal(limited.columns[3].count, 2, 'counts are of the whole column');
   assert.deepEqual(limited.columns[3].items.map((p) => p.company), ['Board A']);
+  const paged = (await m.get('/boards/partners?limit=1&offset=1&sort=-revenueAttributed')).json;
+  assert.deepEqual(paged.columns[3].items.map((p) => p.company), ['Board B'], 'offset pages within each column');
+  assert.deepEqual(paged.columns[0].items, [], 'a column shorter than the offset is empty');
+  // Filters narrow every column: a status filter empties the others; any
+  // other filter or search counts only what matches.
+  const active = (await m.get('/boards/partners?status=active')).json;
+  assert.deepEqual(active.columns.map((c) => c.count), [0, 0, 0, 2, 0, 0]);
+  const searched = (await m.get(`/boards/partners?q=${encodeURIComponent('Board A')}`)).json;
+  assert.deepEqual(searched.columns.map((c) => [c.count, c.revenue]), [[0, 0], [0, 0], [0, 0], [1, 150.25], [0, 0], [0, 0]]);
 
   const campaigns = (await m.get('/boards/campaigns')).json;
   assert.deepEqual(campaigns.columns.map((c) => [c.status, c.count, c.revenue]),
