@@ -22,15 +22,16 @@ enum { OPLOG_DEFAULT_LIMIT = 100, OPLOG_MAX_LIMIT = 1000 };
  * policies decide what is visible; the conditions on the owner only let a
  * member's plan use the owner's index ($1: their id; null for an admin).
  * Partners, revenue and intros come from the totals kept per owner and
- * status (sql/009), so the cost does not grow with the company; reviews
- * due depend on today, so they are counted from the owner's review dates. */
-#define FIGURES_OVERVIEW_SQL(totals_owner, partner_owner) \
+ * status (sql/009), reviews due from the partners kept per owner and review
+ * date (sql/010), summed up to today: the cost does not grow with the
+ * number of partners. */
+#define FIGURES_OVERVIEW_SQL(totals_owner, reviews_owner) \
     "select json_build_object(" \
     " 'activePartners', coalesce(sum(b.n) filter (where b.status in ('active', 'expanding')), 0)," \
     " 'revenueAttributed', coalesce(sum(b.revenue), 0)," \
     " 'introsMade', coalesce(sum(b.intros), 0)," \
-    " 'reviewsDue', (select count(*) from public.partners p" \
-    "   where " partner_owner " and p.deleted_at is null and p.next_review <= current_date)," \
+    " 'reviewsDue', (select coalesce(sum(r.partners), 0) from public.partner_review_totals r" \
+    "   where " reviews_owner " and r.next_review <= current_date)," \
     " 'partners', coalesce(sum(b.n), 0)," \
     " 'partnersByStatus', json_object_agg(b.status, coalesce(b.n, 0) order by b.ord))::text" \
     /* Every status present, in the enum's order. */ \
@@ -48,7 +49,7 @@ static const struct {
         "select json_build_object('items', coalesce(json_agg(public.api_template(t) order by t.position),"
         " '[]'::json))::text from public.templates t"},
     [FIGURES_TEMPLATE] = {"templates_get", "select public.api_template(t)::text from public.templates t where t.key = $1"},
-    [FIGURES_OVERVIEW] = {"overview", FIGURES_OVERVIEW_SQL("c.owner_user_id = $1", "p.owner_user_id = $1")},
+    [FIGURES_OVERVIEW] = {"overview", FIGURES_OVERVIEW_SQL("c.owner_user_id = $1", "r.owner_user_id = $1")},
     [FIGURES_OVERVIEW_ADMIN] = {"overview_admin", FIGURES_OVERVIEW_SQL("$1::text is null", "$1::text is null")},
     /* The seed's intro request, filled from the referral and its partner;
      * a placeholder without a value stays for the user to fill. */

@@ -192,6 +192,33 @@ test('boards: every column in pipeline order with count and revenue, against a h
   assert.equal((await m.req('POST', '/performance', { body: {} })).status, 405);
 });
 
+test('overview: reviews due are the live partners to review today or earlier, each reader their own', async () => {
+  const m = await newMember(root, 'reviews');
+  const other = await newMember(root, 'reviews-other');
+  // The database's today, in UTC as every date of the API.
+  const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+  const due = async (client) => (await client.get('/overview')).json.reviewsDue;
+  const past = await newPartner(m, { nextReview: day(-30) });
+  const today = await newPartner(m, { nextReview: day(0) });
+  const later = await newPartner(m, { nextReview: day(5) });
+  await newPartner(m, { nextReview: day(-30) });
+  await newPartner(m);
+  await newPartner(other, { nextReview: day(-1) });
+  assert.equal(await due(m), 3, 'two on one past date, one today; not the later one, the undated one or another\'s');
+  assert.equal(await due(other), 1);
+  await m.patch(`/partners/${later.id}`, { nextReview: day(-2) });
+  assert.equal(await due(m), 4, 'a review moved into the past is due');
+  await m.patch(`/partners/${today.id}`, { nextReview: day(1) });
+  assert.equal(await due(m), 3, 'a review put off is not');
+  assert.equal((await m.del(`/partners/${past.id}`)).status, 204);
+  assert.equal(await due(m), 2, 'a deleted partner is not due');
+  await m.post(`/partners/${past.id}/restore`);
+  assert.equal(await due(m), 3, 'restored, it is again');
+  assert.equal((await root.patch(`/partners/${past.id}`, { ownerUserId: other.user.id })).status, 200);
+  assert.deepEqual([await due(m), await due(other)], [2, 2], 'a reassigned partner is due for its new owner');
+  assert.ok(await due(root) >= 4, 'an admin counts everyone\'s');
+});
+
 test('performance: ROI over campaigns with a budget, score and engagement', async () => {
   const m = await newMember(root, 'perf');
   const p = await newPartner(m, { audienceOverlap: 5, strategicValue: 4, executionEffort: 2 });

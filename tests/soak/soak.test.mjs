@@ -101,12 +101,16 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
     return r;
   };
 
+  // A review date a few days either side of today, or none: the reviews
+  // due per owner and date (sql/010) follow every kind of write.
+  const reviewDate = () => (Math.random() < 0.2 ? null
+    : new Date(Date.now() + Math.floor(Math.random() * 11 - 5) * 86400000).toISOString().slice(0, 10));
   const ops = [
     [30, async (c, token) => { // an If-Match patch, mostly of the eight every writer shares
       const id = pick(Math.random() < 0.8 ? shared : ids.partners);
       const status = ['prospect', 'negotiating', 'onboarding', 'active', 'expanding'][Math.floor(Math.random() * 5)];
       await send({ op: 'patch', entity: 'partners', id, token },
-        c.patch(`/partners/${id}`, { notes: token, status }, { headers: { 'If-Match': `"${partners.get(id)}"` } }));
+        c.patch(`/partners/${id}`, { notes: token, status, nextReview: reviewDate() }, { headers: { 'If-Match': `"${partners.get(id)}"` } }));
     }],
     [20, async (c, token) => { // a referral, with its counter upkeep on the partner
       const partnerId = pick(ids.partners);
@@ -133,7 +137,7 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
     }],
     [10, async (c, token) => {
       const entry = { op: 'create', entity: 'partners', token };
-      const r = await send(entry, c.post('/partners', partnerBody({ company: token })));
+      const r = await send(entry, c.post('/partners', partnerBody({ company: token, nextReview: reviewDate() })));
       if (r.status === 201) entry.id = r.json.id;
     }],
     [5, async (c) => { // deleting a partner takes its live referrals along
@@ -276,6 +280,8 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
   // The totals per owner and status (the overview's) against their recount.
   const totals = sql('select count(*) from public.partner_totals_drift()');
   assert.equal(totals, '0', 'the totals per owner and status equal a recount from the partners');
+  const reviews = sql('select count(*) from public.partner_review_totals_drift()');
+  assert.equal(reviews, '0', 'the partners per owner and review date equal a recount');
 
   // ---- replaying the oplog from nothing gives the rows -------------------
   const replayed = { partners: {}, referrals: {} };

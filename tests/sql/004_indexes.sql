@@ -2,8 +2,9 @@
 -- application role: the kept position of the status (sql/008) follows the
 -- status, stays out of the oplog, and a filter on it is an index search
 -- under the row policies (which a filter on the enum itself could never
--- be); the totals per owner and status (sql/009) equal a recount after
--- every kind of change, and each reader sees only their own.
+-- be); the totals per owner and status (sql/009) and the partners per
+-- owner and review date (sql/010) equal a recount after every kind of
+-- change, and each reader sees only their own.
 \set ON_ERROR_STOP 1
 begin;
 insert into public.users (id, email, name, role) values
@@ -21,6 +22,12 @@ analyze public.partners;
 -- True when the kept totals equal a recount from the partners, both ways.
 create function pg_temp.totals_true() returns boolean language sql as $$
   select not exists (select 1 from public.partner_totals_drift())
+     and not exists (select 1 from public.partner_review_totals_drift())
+$$;
+
+-- The number in one of this test's partner ids (null for anyone else's).
+create function pg_temp.ix(id text) returns integer language sql immutable as $$
+  select case when id like 'ixpartner%' then substr(id, 10)::integer end
 $$;
 
 -- The plan of a statement, as one text.
@@ -35,7 +42,7 @@ end $$;
 
 select set_config('partnerships.user_id', 'ix_alice', true);
 set local role partnerships_app;
-select plan(14);
+select plan(18);
 
 select is((select count(*)::int from public.partners
             where status_rank is distinct from array_position(enum_range(null::public.partner_status), status)), 0,
@@ -92,8 +99,26 @@ select set_config('partnerships.user_id', 'ix_root', true);
 update public.partners set owner_user_id = 'ix_bob' where id in ('ixpartner000000000001', 'ixpartner000000000004');
 delete from public.partners where id = 'ixpartner000000000005';
 select ok(pg_temp.totals_true(), 'after partners move to another owner and one is erased');
+
 select is((select sum(partners)::int from public.partner_totals where owner_user_id = 'ix_bob'), 2,
           'the new owner''s totals hold the moved partners');
+
+-- Review dates (sql/010): set, moved, cleared, on deleted partners, moved
+-- between owners with their partner.
+update public.partners set next_review = current_date - pg_temp.ix(id) % 7
+ where owner_user_id = 'ix_alice' and pg_temp.ix(id) % 3 = 0;
+select ok(pg_temp.totals_true(), 'review counts equal a recount after dates are set');
+update public.partners set next_review = next_review + 3 where pg_temp.ix(id) % 2 = 0 and next_review is not null;
+update public.partners set next_review = null where pg_temp.ix(id) % 5 = 0;
+update public.partners set deleted_at = now() where pg_temp.ix(id) % 7 = 0;
+update public.partners set status = 'churned', deleted_at = null where pg_temp.ix(id) % 14 = 0;
+select ok(pg_temp.totals_true(), 'after dates move, are cleared, and partners with dates are deleted and restored');
+update public.partners set owner_user_id = 'ix_bob' where pg_temp.ix(id) % 11 = 0;
+delete from public.partners where pg_temp.ix(id) % 13 = 0;
+select ok(pg_temp.totals_true(), 'after partners with dates change owner and some are erased');
+select is((select sum(partners)::int from public.partner_review_totals where next_review <= current_date),
+          (select count(*)::int from public.partners where deleted_at is null and next_review <= current_date),
+          'reviews due summed by date equal the due partners counted');
 
 select * from finish();
 rollback;
