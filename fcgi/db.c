@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,13 +144,27 @@ void db_set_statement_timeout(struct db *db, int seconds)
     db->statement_timeout_ms = seconds * 1000;
 }
 
+/* Whether the server has said something on a connection at rest: it sends
+ * nothing unasked but a termination notice before it closes the connection
+ * (a restart, a terminated backend), so anything there means the
+ * connection is gone.  Found before a request uses it, not by failing it. */
+static bool db_closed_by_server(PGconn *conn)
+{
+    struct pollfd fd = {.fd = PQsocket(conn), .events = POLLIN};
+
+    return fd.fd < 0 || poll(&fd, 1, 0) != 0;
+}
+
 int db_ensure(struct db *db)
 {
     char setup[96];
     PGresult *res;
 
-    if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
-        return 0;
+    if (db->conn && PQstatus(db->conn) == CONNECTION_OK && PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
+        if (!db_closed_by_server(db->conn))
+            return 0;
+        log_info("the database closed the connection; connecting again");
+    }
     db_disconnect(db);
     db->conn = PQconnectdb(db->conninfo);
     if (PQstatus(db->conn) != CONNECTION_OK) {

@@ -1,6 +1,8 @@
 // PostgreSQL restarted under load, with a fast and then an immediate
 // shutdown: while it is down requests get 503 (never a 500 or a hang), and
 // afterwards every worker serves again without restarting the program.
+// Restarted while the program is idle, not one request after fails: each
+// worker finds its closed connection before using it.
 // Needs PG_CTL and PGDATA (the test stack's cluster) and API_BASE.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,3 +59,22 @@ for (const mode of ['fast', 'immediate']) {
     assert.equal((await m.patch(`/partners/${p.id}`, { notes: mode })).status, 200, 'writes work again');
   });
 }
+
+test('PostgreSQL restarted while the program is idle: every request after it is served', async (t) => {
+  const root = await admin();
+  const m = await newMember(root, 'pg-idle');
+  const p = await newPartner(m);
+  const burst = async () => {
+    const answers = await Promise.all(Array.from({ length: 24 }, () => m.get(`/partners/${p.id}`)));
+    return answers.map((r) => r.status);
+  };
+  // Every worker holds a connection (a burst reaches them all) …
+  assert.deepEqual([...new Set(await burst())], [200]);
+  pgCtl('stop', '-m', 'fast');
+  pgCtl('start', '-l', `${process.env.PGDATA}/../log/postgres.log`);
+  // … which the restart closed; the next requests, reads and writes, are served.
+  const statuses = await burst();
+  t.diagnostic(`measured: ${statuses.filter((s) => s !== 200).length} of ${statuses.length} failed after the restart`);
+  assert.deepEqual([...new Set(statuses)], [200], 'no request after the restart fails');
+  assert.equal((await m.patch(`/partners/${p.id}`, { notes: 'after' })).status, 200);
+});
