@@ -793,9 +793,12 @@ static void entity_sort(const struct entity *e, const char *spec, struct entity_
 enum entity_shape { SHAPE_LIST, SHAPE_BOARD, SHAPE_CSV };
 
 /* The SELECT around the conditions for a shape (where and order are in
- * terms of the row alias t; $1 is the limit, $2 the offset). */
+ * terms of the row alias t; $1 is the limit, $2 the offset).  totals_owner:
+ * a board's counts and sums come from the entity's kept totals, for the
+ * owners this condition (on the alias k) names; NULL: counted from the rows
+ * where selects. */
 static void entity_shape_sql(const struct entity *e, enum entity_shape shape, struct entity_sql *sql,
-                             const char *where, const char *order, int fields_param)
+                             const char *where, const char *order, int fields_param, const char *totals_owner)
 {
     const struct entity_field *status = entity_field_find(e, "status");
 
@@ -822,14 +825,25 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
         sql_append(sql,
                    "select json_build_object('columns', json_agg(json_build_object("
                    " 'status', s.status, 'count', c.n, 'revenue', c.revenue, 'items', i.items) order by s.ord))::text"
-                   " from unnest(enum_range(null::public.%s)) with ordinality s(status, ord)"
-                   " cross join lateral (select count(*) as n, coalesce(sum(t.%s), 0) as revenue"
-                   "  from public.%s t where %s and t.%s_rank = s.ord) c"
+                   " from unnest(enum_range(null::public.%s)) with ordinality s(status, ord)",
+                   status->enum_type);
+        if (totals_owner)   /* the same figures, 0 (not 0.00) for an empty column as the count gives */
+            sql_append(sql,
+                       " cross join lateral (select coalesce(sum(k.partners), 0) as n,"
+                       " case when sum(k.partners) > 0 then sum(k.revenue) else 0 end as revenue"
+                       "  from public.%s k where %s and k.status_rank = s.ord) c",
+                       e->board_totals, totals_owner);
+        else
+            sql_append(sql,
+                       " cross join lateral (select count(*) as n, coalesce(sum(t.%s), 0) as revenue"
+                       "  from public.%s t where %s and t.%s_rank = s.ord) c",
+                       e->board_revenue, e->table, where, rank);
+        sql_append(sql,
                    " cross join lateral (select coalesce(json_agg(%s(t) order by %s%st.id), '[]'::json) as items"
                    "  from (select t.id from public.%s t where %s and t.%s_rank = s.ord"
                    "   order by %s%st.id limit $1 offset $2) p join public.%s t on t.id = p.id) i",
-                   status->enum_type, e->board_revenue, e->table, where, rank, e->json_function, order,
-                   *order ? ", " : "", e->table, where, rank, order, *order ? ", " : "", e->table);
+                   e->json_function, order, *order ? ", " : "", e->table, where, rank, order,
+                   *order ? ", " : "", e->table);
         return;
     }
     /* The page's ids first, from the narrow rows (a covering index can
@@ -860,6 +874,7 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
     long long limit = shape == SHAPE_CSV ? ENTITY_CSV_MAX_ROWS : ENTITY_LIST_DEFAULT_LIMIT, offset = 0;
     const char *value;
     bool deleted = false;
+    size_t plain;
     int rc = -1;
 
     if (!in || !bad || !invalid) {
@@ -885,6 +900,7 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
             json_object_set_new(bad, "deleted", json_string("must be true or false"));
     }
     sql_append(&where, "t.deleted_at is %s", deleted ? "not null" : "null");
+    plain = where.len;   /* more conditions than this narrow the rows (see totals below) */
     if ((value = http_param(req, "q")) && *value) {
         if (!e->searchable) {
             json_object_set_new(bad, "q", json_string("this list cannot be searched"));
@@ -968,9 +984,14 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
      * owner ($3 is null), so that a plan kept for either fits its rows. */
     for (int admin = 0; admin <= 1; admin++) {
         struct entity_sql *into = admin ? &admin_sql : &in->sql;
+        /* A board of every live row a reader sees: its figures are the kept
+         * totals of the owners the reader sees (the row policies of the
+         * totals match the rows'), read instead of counted. */
+        bool kept = shape == SHAPE_BOARD && e->board_totals && !deleted && where.len == plain;
 
         sql_append(&scoped, "%s and %s", admin ? "$3::text is null" : "t.owner_user_id = $3", where.text);
-        entity_shape_sql(e, shape, into, scoped.text, order.text, fields_param);
+        entity_shape_sql(e, shape, into, scoped.text, order.text, fields_param,
+                         !kept ? NULL : admin ? "$3::text is null" : "k.owner_user_id = $3");
         scoped.len = 0;
         scoped.overflow = scoped.overflow || into->overflow;
     }

@@ -52,6 +52,7 @@ struct entity partners_entity = {
     .default_sort = "company",
     .searchable = true,
     .board_revenue = "revenue_attributed",
+    .board_totals = "partner_totals",   /* sql/009 */
     .fields = partner_fields,
     .nfields = sizeof(partner_fields) / sizeof(partner_fields[0]),
     .params = partner_params,
