@@ -152,7 +152,7 @@ static bool db_closed_by_server(PGconn *conn)
 {
     struct pollfd fd = {.fd = PQsocket(conn), .events = POLLIN};
 
-    return fd.fd < 0 || poll(&fd, 1, 0) != 0;
+    return fd.fd < 0 || poll(&fd, 1, 0) > 0;   /* -1 (a signal): not known, used as it is */
 }
 
 int db_ensure(struct db *db)

@@ -873,7 +873,7 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
     long long max_limit = shape == SHAPE_CSV ? ENTITY_CSV_MAX_ROWS : ENTITY_LIST_MAX_LIMIT;
     long long limit = shape == SHAPE_CSV ? ENTITY_CSV_MAX_ROWS : ENTITY_LIST_DEFAULT_LIMIT, offset = 0;
     const char *value;
-    bool deleted = false;
+    bool deleted = false, kept;
     size_t plain;
     int rc = -1;
 
@@ -982,12 +982,12 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
      * lets the planner use the owner's index: a member's query says
      * "t.owner_user_id = $3" (their id), an admin's has no condition on the
      * owner ($3 is null), so that a plan kept for either fits its rows. */
+    /* A board of every live row a reader sees: its figures are the kept
+     * totals of the owners the reader sees (the row policies of the totals
+     * match the rows'), read instead of counted. */
+    kept = shape == SHAPE_BOARD && e->board_totals && !deleted && where.len == plain;
     for (int admin = 0; admin <= 1; admin++) {
         struct entity_sql *into = admin ? &admin_sql : &in->sql;
-        /* A board of every live row a reader sees: its figures are the kept
-         * totals of the owners the reader sees (the row policies of the
-         * totals match the rows'), read instead of counted. */
-        bool kept = shape == SHAPE_BOARD && e->board_totals && !deleted && where.len == plain;
 
         sql_append(&scoped, "%s and %s", admin ? "$3::text is null" : "t.owner_user_id = $3", where.text);
         entity_shape_sql(e, shape, into, scoped.text, order.text, fields_param,

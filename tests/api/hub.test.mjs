@@ -166,6 +166,22 @@ test('boards: every column in pipeline order with count and revenue, against a h
   assert.deepEqual(paged.columns[0].items, [], 'a column shorter than the offset is empty');
   // Filters narrow every column: a status filter empties the others; any
   // other filter or search counts only what matches.
+  // An unfiltered board reads kept totals, a filtered one counts (type
+  // matches every partner here): the two agree after a delete, a status
+  // move and a restore.
+  const columnFigures = (b) => b.columns.map((c) => [c.status, c.count, c.revenue]);
+  const counted = async () => columnFigures((await m.get('/boards/partners?type=referral')).json);
+  assert.deepEqual(columnFigures(board), await counted());
+  assert.equal((await m.del(`/partners/${partners.A.id}`)).status, 204);
+  await m.patch(`/partners/${partners.C.id}`, { status: 'expanding' });
+  let kept = columnFigures((await m.get('/boards/partners')).json);
+  assert.deepEqual(kept, await counted(), 'after a delete and a status move');
+  assert.deepEqual(kept.map(([, n]) => n), [0, 0, 0, 1, 1, 1]);
+  await m.post(`/partners/${partners.A.id}/restore`);
+  kept = columnFigures((await m.get('/boards/partners')).json);
+  assert.deepEqual(kept, await counted(), 'after a restore');
+  assert.deepEqual(kept.map(([, n]) => n), [0, 0, 0, 2, 1, 1]);
+  await m.patch(`/partners/${partners.C.id}`, { status: 'prospect' });
   const active = (await m.get('/boards/partners?status=active')).json;
   assert.deepEqual(active.columns.map((c) => c.count), [0, 0, 0, 2, 0, 0]);
   const searched = (await m.get(`/boards/partners?q=${encodeURIComponent('Board A')}`)).json;
