@@ -807,7 +807,7 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
         sql_append(sql,
                    "select coalesce(string_agg((select string_agg(public.csv_cell(s.j -> f.name), ',' order by f.n)"
                    "  from json_array_elements_text($%d::json) with ordinality f(name, n)), E'\\r\\n' order by s.n), '')"
-                   " from (select %s(t) as j, row_number() over (order by %s%st.id) as n"
+                   " from (select %s(t)::json as j, row_number() over (order by %s%st.id) as n"
                    "  from public.%s t where %s order by %s%st.id limit $1 offset $2) s",
                    fields_param, e->json_function, order, *order ? ", " : "", e->table, where, order,
                    *order ? ", " : "");
@@ -823,8 +823,9 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
 
         entity_column(status, rank);
         sql_append(sql,
-                   "select json_build_object('columns', json_agg(json_build_object("
-                   " 'status', s.status, 'count', c.n, 'revenue', c.revenue, 'items', i.items) order by s.ord))::text"
+                   "select '{\"columns\":[' || string_agg('{\"status\":' || to_json(s.status)::text"
+                   " || ',\"count\":' || c.n || ',\"revenue\":' || c.revenue || ',\"items\":[' || i.items || ']}',"
+                   " ',' order by s.ord) || ']}'"
                    " from unnest(enum_range(null::public.%s)) with ordinality s(status, ord)",
                    status->enum_type);
         if (totals_owner)   /* the same figures, 0 (not 0.00) for an empty column as the count gives */
@@ -839,7 +840,7 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
                        "  from public.%s t where %s and t.%s_rank = s.ord) c",
                        e->board_revenue, e->table, where, rank);
         sql_append(sql,
-                   " cross join lateral (select coalesce(json_agg(%s(t) order by %s%st.id), '[]'::json) as items"
+                   " cross join lateral (select coalesce(string_agg(%s(t)::text, ',' order by %s%st.id), '') as items"
                    "  from (select t.id from public.%s t where %s and t.%s_rank = s.ord"
                    "   order by %s%st.id limit $1 offset $2) p join public.%s t on t.id = p.id) i",
                    e->json_function, order, *order ? ", " : "", e->table, where, rank, order,
@@ -850,9 +851,9 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
      * answer that alone), then only those rows read whole; the outer t is
      * the same row, so the same order applies to it. */
     sql_append(sql,
-               "select json_build_object('items', coalesce(json_agg(%s(t) order by %s%st.id), '[]'::json),"
-               " 'total', (select count(*) from public.%s t where %s),"
-               " 'limit', $1::integer, 'offset', $2::integer)::text"
+               "select '{\"items\":[' || coalesce(string_agg(%s(t)::text, ',' order by %s%st.id), '')"
+               " || '],\"total\":' || (select count(*) from public.%s t where %s)"
+               " || ',\"limit\":' || $1::integer || ',\"offset\":' || $2::integer || '}'"
                " from (select t.id from public.%s t where %s order by %s%st.id limit $1 offset $2) s"
                " join public.%s t on t.id = s.id",
                e->json_function, order, *order ? ", " : "", e->table, where, e->table, where, order,

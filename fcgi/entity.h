@@ -69,7 +69,7 @@ struct entity_param {
 struct entity {
     const char *collection;          /* URL segment and oplog entity name */
     const char *table;
-    const char *json_function;       /* renders a row: fn(t) returns json */
+    const char *json_function;       /* renders a row: fn(t) returns its JSON, as json or as text */
     const char *default_sort;        /* e.g. "company" or "-customerRequestCount" */
     bool searchable;                 /* the table has search_text */
     bool view;                       /* list only (GET /C), e.g. the performance view */

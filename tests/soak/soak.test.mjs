@@ -282,6 +282,8 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
   assert.equal(totals, '0', 'the totals per owner and status equal a recount from the partners');
   const reviews = sql('select count(*) from public.partner_review_totals_drift()');
   assert.equal(reviews, '0', 'the partners per owner and review date equal a recount');
+  const json = sql('select count(*) from public.partner_json_drift()');
+  assert.equal(json, '0', 'every partner\'s kept JSON equals the one built from its row');
 
   // ---- replaying the oplog from nothing gives the rows -------------------
   const replayed = { partners: {}, referrals: {} };

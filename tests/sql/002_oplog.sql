@@ -62,7 +62,7 @@ select throws_ok($$insert into public.partners (contact_name, contact_email, typ
                    values ('Y', 'y@x.test', 'referral')$$, '23502', null, 'a missing company is refused');
 select throws_ok($$insert into public.partners (company, contact_name, contact_email, type)
                    values ('X', 'Y', 'y@x.test', 'reseller')$$, '22P02', null, 'a type outside the enumeration is refused');
-select is((select (public.api_partner(p) ->> 'reviewDue')::boolean from public.partners p
+select is((select (public.api_partner(p)::json ->> 'reviewDue')::boolean from public.partners p
             where id = :'carol_partner'), false, 'no next review: not due');
 
 reset role;

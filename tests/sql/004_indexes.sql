@@ -4,7 +4,8 @@
 -- under the row policies (which a filter on the enum itself could never
 -- be); the totals per owner and status (sql/009) and the partners per
 -- owner and review date (sql/010) equal a recount after every kind of
--- change, and each reader sees only their own.
+-- change, and each reader sees only their own; so does each partner's kept
+-- JSON (sql/012), which follows every write but stays out of the oplog.
 \set ON_ERROR_STOP 1
 begin;
 insert into public.users (id, email, name, role) values
@@ -19,10 +20,12 @@ analyze public.partners;
 
 \ir lib/helpers.psql
 
--- True when the kept totals equal a recount from the partners, both ways.
+-- True when the kept totals equal a recount from the partners, both ways,
+-- and every partner's kept JSON the one built from its row.
 create function pg_temp.totals_true() returns boolean language sql as $$
   select not exists (select 1 from public.partner_totals_drift())
      and not exists (select 1 from public.partner_review_totals_drift())
+     and not exists (select 1 from public.partner_json_drift())
 $$;
 
 -- The number in one of this test's partner ids (null for anyone else's).
@@ -42,7 +45,7 @@ end $$;
 
 select set_config('partnerships.user_id', 'ix_alice', true);
 set local role partnerships_app;
-select plan(18);
+select plan(23);
 
 select is((select count(*)::int from public.partners
             where status_rank is distinct from array_position(enum_range(null::public.partner_status), status)), 0,
@@ -116,6 +119,30 @@ select ok(pg_temp.totals_true(), 'after dates move, are cleared, and partners wi
 update public.partners set owner_user_id = 'ix_bob' where pg_temp.ix(id) % 11 = 0;
 delete from public.partners where pg_temp.ix(id) % 13 = 0;
 select ok(pg_temp.totals_true(), 'after partners with dates change owner and some are erased');
+
+-- The kept JSON (sql/012): written after the version moves, in UTC
+-- whatever the writer's time zone, never written by the application and
+-- never logged.
+select set_config('partnerships.user_id', 'ix_alice', true);
+set local role partnerships_app;
+update public.partners set notes = 'Kept "JSON" \ ünïcode' where id = 'ixpartner000000000002';
+select is((select (public.api_partner(p)::json ->> 'version') || ' ' || (public.api_partner(p)::json ->> 'notes')
+             from public.partners p where id = 'ixpartner000000000002'),
+          (select version || ' Kept "JSON" \ ünïcode' from public.partners where id = 'ixpartner000000000002'),
+          'an update''s JSON carries the version it made and the text as written');
+set local timezone to 'Asia/Kolkata';
+insert into public.partners (company, contact_name, contact_email, type) values ('Ix zone', 'A', 'a@ix.test', 'referral');
+select matches((select public.api_partner(p)::json ->> 'createdAt' from public.partners p where company = 'Ix zone'),
+               '\+00:00$', 'timestamps are written in UTC');
+reset timezone;
+select throws_ok($$update public.partners set api_members = '' where id = 'ixpartner000000000002'$$, '42501', null,
+                 'the application cannot write the kept JSON');
+reset role;
+select is((select count(*)::int from public.oplog where entity = 'partners' and changes ? 'apiMembers'), 0,
+          'the kept JSON never enters the oplog');
+select set_config('partnerships.user_id', 'ix_root', true);
+select ok(pg_temp.totals_true(), 'every partner''s kept JSON equals its row''s after all of the above');
+
 select is((select sum(partners)::int from public.partner_review_totals where next_review <= current_date),
           (select count(*)::int from public.partners where deleted_at is null and next_review <= current_date),
           'reviews due summed by date equal the due partners counted');
