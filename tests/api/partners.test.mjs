@@ -232,6 +232,27 @@ test('list: only own partners for members, everything for admins, with filters, 
   assert.equal(byFilterOnOther.json.total, 0, 'filtering on another owner reveals nothing');
 });
 
+test('notes of any allowed length are saved and searched, however little they compress', async () => {
+  // 20,000 characters of hexadecimal words: no index entry could hold them.
+  const words = [];
+  let seed = 12345;
+  while (words.join(' ').length < 20000) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    words.push(seed.toString(16).padStart(8, '0'));
+  }
+  const tag = `tail${Date.now().toString(36)}`;
+  const notes = `${words.join(' ')} ${tag}`.slice(-20000);
+  assert.equal(notes.length, 20000);
+  const r = await alice.post('/partners', partnerBody({ notes }));
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  assert.equal(r.json.notes, notes);
+  const found = await alice.get(`/partners?q=${tag}`);
+  assert.deepEqual(found.json.items.map((p) => p.id), [r.json.id], 'a word at the very end of the notes is found');
+  const changed = await alice.patch(`/partners/${r.json.id}`, { notes: notes.split('').reverse().join('') },
+    { headers: { 'if-match': `"${r.json.version}"` } });
+  assert.equal(changed.status, 200, JSON.stringify(changed.json));
+});
+
 test('list: bad parameters are 400 (422 for impossible filter values), unauthenticated 401', async () => {
   assertError(await alice.get('/partners?colour=red'), 400, 'bad_request', ['colour']);
   assertError(await alice.get('/partners?sort=password'), 400, 'bad_request', ['sort']);
