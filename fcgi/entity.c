@@ -746,7 +746,12 @@ static void entity_filter(struct request_ctx *ctx, struct entity_sql *where, con
     text = json_dumps(values, JSON_COMPACT);
     n = sql_param(where, text);
     entity_column(field, column);
-    if (field->flags & FIELD_RANKED)
+    if ((field->flags & FIELD_RANKED) && json_array_size(values) == 1)
+        /* One value: an equality, so that an index on (owner, rank, sort
+         * key) returns the page in order and stops after it (sql/014). */
+        sql_append(where, " and t.%s_rank = (select public.enum_position(v::%s)"
+                   " from json_array_elements_text($%d::json) v)", column, field->enum_type, n);
+    else if (field->flags & FIELD_RANKED)
         sql_append(where, " and t.%s_rank = any(array(select public.enum_position(v::%s)"
                    " from json_array_elements_text($%d::json) v))", column, field->enum_type, n);
     else

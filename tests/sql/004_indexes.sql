@@ -45,7 +45,7 @@ end $$;
 
 select set_config('partnerships.user_id', 'ix_alice', true);
 set local role partnerships_app;
-select plan(23);
+select plan(24);
 
 select is((select count(*)::int from public.partners
             where status_rank is distinct from array_position(enum_range(null::public.partner_status), status)), 0,
@@ -75,6 +75,11 @@ select doesnt_match(pg_temp.plan_of($$select id from public.partners t where t.o
                   and t.deleted_at is null and t.status = 'active'$$),
                     '(?n)Index Cond: .*status =',
                     'while the enum''s own equality cannot be one under the row policies (why the rank exists)');
+select doesnt_match(pg_temp.plan_of($$select id from public.partners t where t.owner_user_id = 'ix_alice'
+                  and t.deleted_at is null and t.status_rank = (select public.enum_position('active'::public.partner_status))
+                  order by t.revenue_attributed desc nulls last, t.id limit 50$$),
+                    '(?n)Sort',
+                    'a member''s page of one status by revenue is read in the index''s order, not sorted (sql/014)');
 
 reset role;
 select is((select count(*)::int from public.oplog where entity in ('partners', 'campaigns') and changes ? 'statusRank'), 0,
