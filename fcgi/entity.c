@@ -707,9 +707,11 @@ static bool entity_reserved_param(const char *name)
     return false;
 }
 
-/* Adds "t.col = any($n::type[])" for a comma list of values of field. */
+/* Adds "t.col = any($n::type[])" for a comma list of values of field.
+ * totals (non-NULL for the status of an entity with kept totals): the same
+ * condition on the totals (alias k), which are kept per status_rank. */
 static void entity_filter(struct request_ctx *ctx, struct entity_sql *where, const struct entity_field *field,
-                          const char *list, json_t *bad, json_t *invalid)
+                          const char *list, json_t *bad, json_t *invalid, struct entity_sql *totals)
 {
     char column[ENTITY_COLUMN_BYTES];
     char *copy = strdup(list), *save = NULL, *item;
@@ -746,14 +748,18 @@ static void entity_filter(struct request_ctx *ctx, struct entity_sql *where, con
     text = json_dumps(values, JSON_COMPACT);
     n = sql_param(where, text);
     entity_column(field, column);
-    if ((field->flags & FIELD_RANKED) && json_array_size(values) == 1)
+    if (field->flags & FIELD_RANKED) {
         /* One value: an equality, so that an index on (owner, rank, sort
          * key) returns the page in order and stops after it (sql/014). */
-        sql_append(where, " and t.%s_rank = (select public.enum_position(v::%s)"
-                   " from json_array_elements_text($%d::json) v)", column, field->enum_type, n);
-    else if (field->flags & FIELD_RANKED)
-        sql_append(where, " and t.%s_rank = any(array(select public.enum_position(v::%s)"
-                   " from json_array_elements_text($%d::json) v))", column, field->enum_type, n);
+        bool one = json_array_size(values) == 1;
+
+        for (int k = 0; k <= 1; k++)
+            if (!k || totals)
+                sql_append(k ? totals : where, one
+                           ? " and %s.%s_rank = (select public.enum_position(v::%s) from json_array_elements_text($%d::json) v)"
+                           : " and %s.%s_rank = any(array(select public.enum_position(v::%s) from json_array_elements_text($%d::json) v))",
+                           k ? "k" : "t", column, field->enum_type, n);
+    }
     else
         sql_append(where, " and t.%s in (select v::%s from json_array_elements_text($%d::json) v)", column,
                field->type == FIELD_ENUM ? field->enum_type
@@ -798,12 +804,12 @@ static void entity_sort(const struct entity *e, const char *spec, struct entity_
 enum entity_shape { SHAPE_LIST, SHAPE_BOARD, SHAPE_CSV };
 
 /* The SELECT around the conditions for a shape (where and order are in
- * terms of the row alias t; $1 is the limit, $2 the offset).  totals_owner:
- * a board's counts and sums come from the entity's kept totals, for the
- * owners this condition (on the alias k) names; NULL: counted from the rows
- * where selects. */
+ * terms of the row alias t; $1 is the limit, $2 the offset).  totals: a
+ * list's total and a board's counts and sums come from the entity's kept
+ * totals, those this condition (on the alias k) selects; NULL: counted from
+ * the rows where selects. */
 static void entity_shape_sql(const struct entity *e, enum entity_shape shape, struct entity_sql *sql,
-                             const char *where, const char *order, int fields_param, const char *totals_owner)
+                             const char *where, const char *order, int fields_param, const char *totals)
 {
     const struct entity_field *status = entity_field_find(e, "status");
 
@@ -833,12 +839,12 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
                    " ',' order by s.ord) || ']}'"
                    " from unnest(enum_range(null::public.%s)) with ordinality s(status, ord)",
                    status->enum_type);
-        if (totals_owner)   /* the same figures, 0 (not 0.00) for an empty column as the count gives */
+        if (totals)   /* the same figures, 0 (not 0.00) for an empty column as the count gives */
             sql_append(sql,
                        " cross join lateral (select coalesce(sum(k.partners), 0) as n,"
                        " case when sum(k.partners) > 0 then sum(k.revenue) else 0 end as revenue"
                        "  from public.%s k where %s and k.status_rank = s.ord) c",
-                       e->board_totals, totals_owner);
+                       e->board_totals, totals);
         else
             sql_append(sql,
                        " cross join lateral (select count(*) as n, coalesce(sum(t.%s), 0) as revenue"
@@ -857,12 +863,16 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
      * the same row, so the same order applies to it. */
     sql_append(sql,
                "select '{\"items\":[' || coalesce(string_agg(%s(t)::text, ',' order by %s%st.id), '')"
-               " || '],\"total\":' || (select count(*) from public.%s t where %s)"
+               " || '],\"total\":' || ", e->json_function, order, *order ? ", " : "");
+    if (totals)
+        sql_append(sql, "(select coalesce(sum(k.partners), 0) from public.%s k where %s)", e->board_totals, totals);
+    else
+        sql_append(sql, "(select count(*) from public.%s t where %s)", e->table, where);
+    sql_append(sql,
                " || ',\"limit\":' || $1::integer || ',\"offset\":' || $2::integer || '}'"
                " from (select t.id from public.%s t where %s order by %s%st.id limit $1 offset $2) s"
                " join public.%s t on t.id = s.id",
-               e->json_function, order, *order ? ", " : "", e->table, where, e->table, where, order,
-               *order ? ", " : "", e->table);
+               e->table, where, order, *order ? ", " : "", e->table);
 }
 
 /* GET /C's parameters (and a board's), checked and turned into SQL before
@@ -874,13 +884,12 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
     const struct entity *e = ctx->entity;
     const struct http_request *req = ctx->req;
     struct entity_input *in = calloc(1, sizeof(*in));
-    struct entity_sql where = {0}, order = {0}, scoped = {0}, admin_sql = {0};
+    struct entity_sql where = {0}, order = {0}, scoped = {0}, admin_sql = {0}, totals = {0}, kept_sql = {0};
     json_t *bad = json_object(), *invalid = json_object();
     long long max_limit = shape == SHAPE_CSV ? ENTITY_CSV_MAX_ROWS : ENTITY_LIST_MAX_LIMIT;
     long long limit = shape == SHAPE_CSV ? ENTITY_CSV_MAX_ROWS : ENTITY_LIST_DEFAULT_LIMIT, offset = 0;
     const char *value;
-    bool deleted = false, kept;
-    size_t plain;
+    bool deleted = false, narrowed = false, kept;
     int rc = -1;
 
     if (!in || !bad || !invalid) {
@@ -906,7 +915,6 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
             json_object_set_new(bad, "deleted", json_string("must be true or false"));
     }
     sql_append(&where, "t.deleted_at is %s", deleted ? "not null" : "null");
-    plain = where.len;   /* more conditions than this narrow the rows (see totals below) */
     if ((value = http_param(req, "q")) && *value) {
         if (!e->searchable) {
             json_object_set_new(bad, "q", json_string("this list cannot be searched"));
@@ -923,6 +931,7 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
                 }
                 *p = '\0';
                 sql_append(&where, " and t.search_text like '%%' || lower($%d) || '%%'", sql_param(&where, pattern));
+                narrowed = true;
             }
         }
     }
@@ -935,7 +944,10 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
             continue;
         field = entity_field_find(e, name);
         if (field && (field->flags & FIELD_FILTER)) {
-            entity_filter(ctx, &where, field, req->params[i].value, bad, invalid);
+            bool by_status = e->board_totals && strcmp(field->name, "status") == 0;
+
+            entity_filter(ctx, &where, field, req->params[i].value, bad, invalid, by_status ? &totals : NULL);
+            narrowed = narrowed || !by_status;
             continue;
         }
         for (size_t j = 0; j < e->nparams; j++)
@@ -945,6 +957,7 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
             json_object_set_new(bad, name, json_string("is not a parameter of this list"));
             continue;
         }
+        narrowed = true;
         value = req->params[i].value;
         if (param->value) {
             if (strcmp(value, param->value) != 0) {
@@ -988,18 +1001,19 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
      * lets the planner use the owner's index: a member's query says
      * "t.owner_user_id = $3" (their id), an admin's has no condition on the
      * owner ($3 is null), so that a plan kept for either fits its rows. */
-    /* A board of every live row a reader sees: its figures are the kept
-     * totals of the owners the reader sees (the row policies of the totals
-     * match the rows'), read instead of counted. */
-    kept = shape == SHAPE_BOARD && e->board_totals && !deleted && where.len == plain;
+    /* A list or board of the live rows a reader sees, in some statuses or
+     * all: its total, counts and sums are the kept totals of the owners
+     * the reader sees (the row policies of the totals match the rows'), read
+     * instead of counted. */
+    kept = shape != SHAPE_CSV && e->board_totals && !deleted && !narrowed;
     for (int admin = 0; admin <= 1; admin++) {
         struct entity_sql *into = admin ? &admin_sql : &in->sql;
 
         sql_append(&scoped, "%s and %s", admin ? "$3::text is null" : "t.owner_user_id = $3", where.text);
-        entity_shape_sql(e, shape, into, scoped.text, order.text, fields_param,
-                         !kept ? NULL : admin ? "$3::text is null" : "k.owner_user_id = $3");
-        scoped.len = 0;
-        scoped.overflow = scoped.overflow || into->overflow;
+        sql_append(&kept_sql, "%s%s", admin ? "$3::text is null" : "k.owner_user_id = $3", totals.text);
+        entity_shape_sql(e, shape, into, scoped.text, order.text, fields_param, kept ? kept_sql.text : NULL);
+        scoped.overflow = scoped.overflow || kept_sql.overflow || into->overflow;
+        scoped.len = kept_sql.len = 0;
     }
     if (!scoped.overflow && !(in->admin_sql = strdup(admin_sql.text))) {
         http_error(ctx->resp, 500, "out of memory");

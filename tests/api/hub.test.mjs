@@ -181,6 +181,18 @@ test('boards: every column in pipeline order with count and revenue, against a h
   kept = columnFigures((await m.get('/boards/partners')).json);
   assert.deepEqual(kept, await counted(), 'after a restore');
   assert.deepEqual(kept.map(([, n]) => n), [0, 0, 0, 2, 1, 1]);
+  // A list of some statuses (or all) reads its total from the same totals:
+  // it equals the rows counted under a filter every partner here matches,
+  // and the rows themselves.
+  const totals = [];
+  for (const q of ['', 'status=active', 'status=active,expanding', 'status=negotiating']) {
+    const keptList = (await m.get(`/partners?${q}`)).json;
+    const countedList = (await m.get(`/partners?${q}${q ? '&' : ''}type=referral`)).json;
+    assert.equal(keptList.total, countedList.total, q);
+    assert.equal(keptList.total, keptList.items.length, q);
+    totals.push(keptList.total);
+  }
+  assert.deepEqual(totals, [4, 2, 3, 0]);
   await m.patch(`/partners/${partners.C.id}`, { status: 'prospect' });
   const active = (await m.get('/boards/partners?status=active')).json;
   assert.deepEqual(active.columns.map((c) => c.count), [0, 0, 0, 2, 0, 0]);
