@@ -707,9 +707,10 @@ static bool entity_reserved_param(const char *name)
     return false;
 }
 
-/* Adds "t.col = any($n::type[])" for a comma list of values of field.
- * totals (non-NULL for the status of an entity with kept totals): the same
- * condition on the totals (alias k), which are kept per status_rank. */
+/* Adds the condition "t.col is one of" a comma list of values of field,
+ * all in one JSON parameter; a ranked field compares its rank (equality for
+ * one value).  totals (non-NULL for the status of an entity with kept
+ * totals): the same condition on the totals (alias k), kept per status_rank. */
 static void entity_filter(struct request_ctx *ctx, struct entity_sql *where, const struct entity_field *field,
                           const char *list, json_t *bad, json_t *invalid, struct entity_sql *totals)
 {
