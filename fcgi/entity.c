@@ -707,6 +707,21 @@ static bool entity_reserved_param(const char *name)
     return false;
 }
 
+/* Adds "alias.col_rank is one of the positions of" the enumeration labels in
+ * JSON parameter n.  One value: an equality, so that an index on (owner,
+ * rank, sort key) returns a page in order and stops after it (sql/014). */
+static void entity_rank_condition(struct entity_sql *sql, const char *alias, const struct entity_field *field, int n,
+                                  bool one)
+{
+    char column[ENTITY_COLUMN_BYTES];
+
+    entity_column(field, column);
+    sql_append(sql, one ? " and %s.%s_rank = (select public.enum_position(v::%s) from json_array_elements_text($%d::json) v)"
+                        : " and %s.%s_rank = any(array(select public.enum_position(v::%s)"
+                          " from json_array_elements_text($%d::json) v))",
+               alias, column, field->enum_type, n);
+}
+
 /* Adds the condition "t.col is one of" a comma list of values of field,
  * all in one JSON parameter; a ranked field compares its rank (equality for
  * one value).  totals (non-NULL for the status of an entity with kept
@@ -750,18 +765,12 @@ static void entity_filter(struct request_ctx *ctx, struct entity_sql *where, con
     n = sql_param(where, text);
     entity_column(field, column);
     if (field->flags & FIELD_RANKED) {
-        /* One value: an equality, so that an index on (owner, rank, sort
-         * key) returns the page in order and stops after it (sql/014). */
         bool one = json_array_size(values) == 1;
 
-        for (int k = 0; k <= 1; k++)
-            if (!k || totals)
-                sql_append(k ? totals : where, one
-                           ? " and %s.%s_rank = (select public.enum_position(v::%s) from json_array_elements_text($%d::json) v)"
-                           : " and %s.%s_rank = any(array(select public.enum_position(v::%s) from json_array_elements_text($%d::json) v))",
-                           k ? "k" : "t", column, field->enum_type, n);
-    }
-    else
+        entity_rank_condition(where, "t", field, n, one);
+        if (totals)
+            entity_rank_condition(totals, "k", field, n, one);
+    } else
         sql_append(where, " and t.%s in (select v::%s from json_array_elements_text($%d::json) v)", column,
                field->type == FIELD_ENUM ? field->enum_type
                : field->type == FIELD_INT ? "integer"
