@@ -7,9 +7,9 @@
 // cluster's log file), MASTER_PID, SECONDS_PER_RUN (default 5), CONNS
 // (default "1 16 64"), PGBIN; SQL_ONLY=1 prints the pgbench scripts only.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const base = `${process.env.BASE}/api/v1/`;
 const seconds = Number(process.env.SECONDS_PER_RUN || 5);
@@ -54,8 +54,13 @@ const allRoutes = [
   { name: 'POST /partners', method: 'POST', path: 'partners', body: partnerBody, write: true },
   { name: 'PATCH /partners/{id}', method: 'PATCH', path: `partners/${patched.id}`, body: { notes: 'benchmarked' },
     ifMatch: patched.version, write: true, pool: true },
+  // Each connection refers leads from its own partners in turn: sixteen
+  // people logging referrals at once rarely share a partner.  (All on one
+  // partner, every request waits for the one before on that partner's
+  // counters: ROUTES=referral ONE_PARTNER=1 measures that.)
   { name: 'POST /referrals', method: 'POST', path: 'referrals',
-    body: { partnerId: one.id, direction: 'inbound', leadName: 'Bench Lead' }, write: true },
+    body: { partnerId: one.id, direction: 'inbound', leadName: 'Bench Lead' }, write: true,
+    spread: !process.env.ONE_PARTNER },
 ];
 // ROUTES='boards|performance' runs only the routes whose name matches.
 const routes = allRoutes.filter((r) => !process.env.ROUTES || new RegExp(process.env.ROUTES).test(r.name));
@@ -108,10 +113,11 @@ function pgbenchScript(route, stmts) {
   const defines = [];
   const lines = stmts.map((s, k) => {
     let sql = s.sql;
-    if (route.pool && /^update /.test(sql)) {
-      const idIndex = s.params.indexOf(route.lastPatchedId);
+    if ((route.pool && /^update /.test(sql)) || (route.spread && /^insert /.test(sql))) {
+      const idIndex = s.params.indexOf(route.pool ? route.lastPatchedId : one.id);
       sql = sql.replace(new RegExp(`\\$${idIndex + 1}(?!\\d)`, 'g'), `(select id from public.bench_pool where n = :client_id % ${pgPool.length})`);
-      s.params.forEach((v, i) => { if (/^\d+$/.test(v ?? '') && i !== idIndex) sql = sql.replace(new RegExp(`\\$${i + 1}::integer`, 'g'), 'null::integer'); });
+      if (route.pool)
+        s.params.forEach((v, i) => { if (/^\d+$/.test(v ?? '') && i !== idIndex) sql = sql.replace(new RegExp(`\\$${i + 1}::integer`, 'g'), 'null::integer'); });
     }
     sql = sql.replace(/\$(\d+)/g, (_, n) => {
       defines.push(`v${k}_${n}=${s.params[n - 1]}`);
@@ -127,18 +133,27 @@ function pgbenchScript(route, stmts) {
   return { script: lines.join('\n') + '\n', defines };
 }
 
+// pgbench's own latencies come from its per-transaction log (-l: one file
+// per thread, the latency in microseconds in the third column): what
+// PostgreSQL alone needs for the route's SQL at that concurrency.
 function pgbench(route, clients) {
   const file = join(dir, `${route.slug}.sql`);
+  const logPrefix = join(dir, `${route.slug}-${clients}`);
   writeFileSync(file, route.pg.script);
   const args = ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds),
-    '-h', process.env.PGHOST, '-U', 'partnerships_app', '-f', file];
+    '-l', `--log-prefix=${logPrefix}`, '-h', process.env.PGHOST, '-U', 'partnerships_app', '-f', file];
   for (const d of route.pg.defines) args.push('-D', d);
   args.push('partnerships');
-  const r = spawnSync(`${pgbin}/pgbench`, args, { encoding: 'utf8' });
+  const r = spawnSync(`${pgbin}/pgbench`, args, { encoding: 'utf8', cwd: dir });
   const tps = r.stdout.match(/tps = ([\d.]+) \(without/);
   const failed = r.stdout.match(/number of failed transactions: (\d+)/);
   if (!tps || r.status !== 0) return { error: (r.stderr || r.stdout).split('\n').filter(Boolean).slice(-2).join(' ') };
-  return { tps: Number(tps[1]), failed: failed ? Number(failed[1]) : 0 };
+  const prefix = basename(logPrefix);
+  const latencies = readdirSync(dir).filter((f) => f.startsWith(`${prefix}.`))
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => Number(l.split(' ')[2]) / 1000)).filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { tps: Number(tps[1]), failed: failed ? Number(failed[1]) : 0, p50: at(0.5), p99: at(0.99) };
 }
 
 // --- wrk -----------------------------------------------------------------
@@ -146,6 +161,23 @@ const lua = (s) => JSON.stringify(s);
 function wrkScript(route) {
   const h = `wrk.method = ${lua(route.method)}\nwrk.headers["Authorization"] = ${lua(`Bearer ${token}`)}\n` +
     `wrk.headers["Content-Type"] = "application/json"\n`;
+  if (route.spread) {  // each thread's connections take its partners in turn
+    const body = JSON.stringify(route.body).split(one.id);
+    return h + `
+local pool = {${wrkPool.map((p) => lua(p.id)).join(', ')}}
+local threads = 0
+local mine, next = {}, 0
+function setup(thread) thread:set("first", threads); threads = threads + 1 end
+function init(args)
+  local t, n = tonumber(first), tonumber(args[1])
+  for i = 1, #pool do if (i - 1) % n == t then mine[#mine + 1] = pool[i] end end
+end
+function request()
+  next = next % #mine + 1
+  return wrk.format(nil, nil, nil, ${lua(body[0])} .. mine[next] .. ${lua(body[1])})
+end
+`;
+  }
   if (!route.pool) return h + (route.body ? `wrk.body = ${lua(JSON.stringify(route.body))}\n` : '');
   // PATCH: each thread patches its own partners in turn, with the version the
   // last answer gave (If-Match), so that no request meets 412.
@@ -231,10 +263,10 @@ for (const route of routes) {
     const p = pgbench(route, c);
     requests += w.rate * seconds;
     rows.push({ route: route.name, c, ...w, tps: p.tps, pgError: p.error, pgFailed: p.failed });
-    const row = rows[rows.length - 1];
     process.stdout.write(`${route.name.padEnd(34)} ${String(c).padStart(3)}  ${w.rate.toFixed(0).padStart(7)} req/s  ` +
       `p50 ${w.p50.toFixed(2).padStart(6)} ms  p99 ${w.p99.toFixed(2).padStart(7)} ms  non-2xx ${String(w.non2xx).padStart(4)}  ` +
-      `${p.tps ? `pgbench ${p.tps.toFixed(0).padStart(7)} tps  ratio ${(w.rate / p.tps).toFixed(2)}` : `pgbench: ${p.error}`}` +
+      `${p.tps ? `pgbench ${p.tps.toFixed(0).padStart(7)} tps  p50 ${p.p50.toFixed(2).padStart(6)} ms  ` +
+        `p99 ${p.p99.toFixed(2).padStart(7)} ms  ratio ${(w.rate / p.tps).toFixed(2)}` : `pgbench: ${p.error}`}` +
       `${w.errors ? `  socket errors: ${w.errors}` : ''}\n`);
   }
 }

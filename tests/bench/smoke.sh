@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(BENCH_VAR=${2:?var dir} BENCH_PORT=${3:?port} SCALE=0.05 SECONDS_PER_RUN=1 CONNS=1 \
       "$root/tests/bench/run.sh" "${1:?program}" 2>&1)
 rc=$?
-rows=$(echo "$out" | grep -cE '^(GET|POST|PATCH) .* req/s .* pgbench +[0-9]+ tps +ratio [0-9.]+$')
+rows=$(echo "$out" | grep -cE '^(GET|POST|PATCH) .* req/s .* pgbench +[0-9]+ tps +p50 +[0-9.]+ ms +p99 +[0-9.]+ ms +ratio [0-9.]+$')
 if [ $rc -eq 0 ] && [ "$rows" -eq 9 ] && echo "$out" | grep -q '^worker RSS'; then
     echo "ok - bench smoke: 9 routes measured against pgbench, no non-2xx"
 else
