@@ -515,8 +515,14 @@ static void entity_answer_record(struct request_ctx *ctx, int status, const stru
 int entity_create(struct request_ctx *ctx)
 {
     struct entity_input *in = ctx->input;
-    struct pg_result *res = db_query_cached(ctx->db, in->sql.text, in->sql.nvalues, (const char *const *)in->sql.values);
+    struct pg_result *res;
 
+    /* The INSERT is the request's only statement: COMMIT goes with it, so
+     * that the rows its triggers lock (the partner's figures, the owner's
+     * totals) are held for one round trip, not two.  A failed INSERT makes
+     * that COMMIT a rollback. */
+    db_commit_with_next(ctx->db);
+    res = db_query_cached(ctx->db, in->sql.text, in->sql.nvalues, (const char *const *)in->sql.values);
     if (!res) {
         http_error(ctx->resp, 503, "the database is unavailable; try again");
         return -1;
