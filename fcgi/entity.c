@@ -860,7 +860,7 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
                        " cross join lateral (select coalesce(sum(k.partners), 0) as n,"
                        " case when sum(k.partners) > 0 then sum(k.revenue) else 0 end as revenue"
                        "  from public.%s k where %s and k.status_rank = s.ord) c",
-                       e->board_totals, totals);
+                       e->kept_totals, totals);
         else
             sql_append(sql,
                        " cross join lateral (select count(*) as n, coalesce(sum(t.%s), 0) as revenue"
@@ -881,7 +881,7 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
                "select '{\"items\":[' || coalesce(string_agg(%s(t)::text, ',' order by %s%st.id), '')"
                " || '],\"total\":' || ", e->json_function, order, *order ? ", " : "");
     if (totals)
-        sql_append(sql, "(select coalesce(sum(k.partners), 0) from public.%s k where %s)", e->board_totals, totals);
+        sql_append(sql, "(select coalesce(sum(k.partners), 0) from public.%s k where %s)", e->kept_totals, totals);
     else
         sql_append(sql, "(select count(*) from public.%s t where %s)", e->table, where);
     sql_append(sql,
@@ -960,7 +960,9 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
             continue;
         field = entity_field_find(e, name);
         if (field && (field->flags & FIELD_FILTER)) {
-            bool by_status = e->board_totals && strcmp(field->name, "status") == 0;
+            /* The kept totals are per status_rank: only a ranked status
+             * filter can say which of them a list's total is. */
+            bool by_status = e->kept_totals && strcmp(field->name, "status") == 0 && (field->flags & FIELD_RANKED);
 
             entity_filter(ctx, &where, field, req->params[i].value, bad, invalid, by_status ? &totals : NULL);
             narrowed = narrowed || !by_status;
@@ -1021,7 +1023,7 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
      * all: its total, counts and sums are the kept totals of the owners
      * the reader sees (the row policies of the totals match the rows'), read
      * instead of counted. */
-    kept = shape != SHAPE_CSV && e->board_totals && !deleted && !narrowed;
+    kept = shape != SHAPE_CSV && e->kept_totals && !deleted && !narrowed;
     for (int admin = 0; admin <= 1; admin++) {
         struct entity_sql *into = admin ? &admin_sql : &in->sql;
 

@@ -74,8 +74,9 @@ struct entity {
     bool searchable;                 /* the table has search_text */
     bool view;                       /* list only (GET /C), e.g. the performance view */
     const char *board_revenue;       /* the column summed per board column; NULL: no board */
-    const char *board_totals;        /* kept per owner and status_rank (partners, revenue): an
-                                      * unfiltered board's counts and sums; NULL: counted */
+    const char *kept_totals;         /* kept per owner and status_rank (partners, revenue): the total of
+                                      * a list and the counts and sums of a board that only statuses
+                                      * narrow; NULL: counted */
     const struct entity_field *fields;
     size_t nfields;
     const struct entity_param *params;

@@ -7,7 +7,7 @@ static const struct entity_field performance_fields[] = {
     {"partnerId", FIELD_REF, NULL, FIELD_SORT | FIELD_FILTER},
     {"company", FIELD_TEXT, NULL, FIELD_SORT},
     {"type", FIELD_ENUM, "partner_type", FIELD_SORT | FIELD_FILTER},
-    {"status", FIELD_ENUM, "partner_status", FIELD_SORT | FIELD_FILTER},
+    {"status", FIELD_ENUM, "partner_status", FIELD_SORT | FIELD_FILTER | FIELD_RANKED},
     {"ownerUserId", FIELD_REF, NULL, FIELD_SORT | FIELD_FILTER},
     {"referrals", FIELD_INT, NULL, FIELD_SORT},
     {"revenue", FIELD_MONEY, NULL, FIELD_SORT},
@@ -30,6 +30,7 @@ struct entity performance_entity = {
     .default_sort = "-revenue",
     .searchable = true,
     .view = true,
+    .kept_totals = "partner_totals",   /* sql/009; the view has status_rank (sql/016) */
     .fields = performance_fields,
     .nfields = sizeof(performance_fields) / sizeof(performance_fields[0]),
     .params = performance_params,

@@ -193,6 +193,19 @@ test('boards: every column in pipeline order with count and revenue, against a h
     totals.push(keptList.total);
   }
   assert.deepEqual(totals, [4, 2, 3, 0]);
+  // So does the performance table, best first (sql/016).
+  const performance = [];
+  for (const q of ['', 'status=active', 'status=active,expanding', 'status=negotiating']) {
+    const keptList = (await m.get(`/performance?${q}`)).json;
+    const countedList = (await m.get(`/performance?${q}${q ? '&' : ''}type=referral`)).json;
+    assert.equal(keptList.total, countedList.total, `performance ${q}`);
+    assert.deepEqual(keptList.items, countedList.items, `performance ${q}`);
+    assert.equal(keptList.total, keptList.items.length, `performance ${q}`);
+    performance.push(keptList.total);
+  }
+  assert.deepEqual(performance, [4, 2, 3, 0]);
+  assert.deepEqual((await m.get('/performance')).json.items.map((p) => [p.company, p.revenue]),
+    [['Board A', 150.25], ['Board B', 10], ['Board C', 7], ['Board D', 0]], 'highest revenue first');
   await m.patch(`/partners/${partners.C.id}`, { status: 'prospect' });
   const active = (await m.get('/boards/partners?status=active')).json;
   assert.deepEqual(active.columns.map((c) => c.count), [0, 0, 0, 2, 0, 0]);

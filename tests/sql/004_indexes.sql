@@ -45,7 +45,7 @@ end $$;
 
 select set_config('partnerships.user_id', 'ix_alice', true);
 set local role partnerships_app;
-select plan(24);
+select plan(26);
 
 select is((select count(*)::int from public.partners
             where status_rank is distinct from array_position(enum_range(null::public.partner_status), status)), 0,
@@ -80,6 +80,14 @@ select doesnt_match(pg_temp.plan_of($$select id from public.partners t where t.o
                   order by t.revenue_attributed desc nulls last, t.id limit 50$$),
                     '(?n)Sort',
                     'a member''s page of one status by revenue is read in the index''s order, not sorted (sql/014)');
+select doesnt_match(pg_temp.plan_of($$select id from public.partner_performance t where t.owner_user_id = 'ix_alice'
+                  order by t.revenue desc nulls last, t.id limit 50$$),
+                    '(?n)Sort',
+                    'a member''s performance table, best first, is read in an index''s order, not sorted (sql/016)');
+select doesnt_match(pg_temp.plan_of($$select id from public.partner_performance t
+                  order by t.revenue desc nulls last, t.id limit 50$$),
+                    '(?n)Sort',
+                    'so is everyone''s, as an admin reads it (sql/016)');
 
 reset role;
 select is((select count(*)::int from public.oplog where entity in ('partners', 'campaigns') and changes ? 'statusRank'), 0,
