@@ -823,9 +823,12 @@ enum entity_shape { SHAPE_LIST, SHAPE_BOARD, SHAPE_CSV };
  * terms of the row alias t; $1 is the limit, $2 the offset).  totals: a
  * list's total and a board's counts and sums come from the entity's kept
  * totals, those this condition (on the alias k) selects; NULL: counted from
- * the rows where selects. */
+ * the rows where selects.  with_page: a counted total is taken in the
+ * page's own pass over the rows (a search reads every candidate row anyway:
+ * once instead of twice), counted apart only when the page is empty. */
 static void entity_shape_sql(const struct entity *e, enum entity_shape shape, struct entity_sql *sql,
-                             const char *where, const char *order, int fields_param, const char *totals)
+                             const char *where, const char *order, int fields_param, const char *totals,
+                             bool with_page)
 {
     const struct entity_field *status = entity_field_find(e, "status");
 
@@ -884,13 +887,15 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
                " || '],\"total\":' || ", e->json_function, order, *order ? ", " : "");
     if (totals)
         sql_append(sql, "(select coalesce(sum(k.partners), 0) from public.%s k where %s)", e->kept_totals, totals);
+    else if (with_page)   /* the count is an init plan: run only when max() is null */
+        sql_append(sql, "coalesce(max(s.total), (select count(*) from public.%s t where %s))", e->table, where);
     else
         sql_append(sql, "(select count(*) from public.%s t where %s)", e->table, where);
     sql_append(sql,
                " || ',\"limit\":' || $1::integer || ',\"offset\":' || $2::integer || '}'"
-               " from (select t.id from public.%s t where %s order by %s%st.id limit $1 offset $2) s"
+               " from (select t.id%s from public.%s t where %s order by %s%st.id limit $1 offset $2) s"
                " join public.%s t on t.id = s.id",
-               e->table, where, order, *order ? ", " : "", e->table);
+               with_page ? ", count(*) over () as total" : "", e->table, where, order, *order ? ", " : "", e->table);
 }
 
 /* GET /C's parameters (and a board's), checked and turned into SQL before
@@ -907,7 +912,7 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
     long long max_limit = shape == SHAPE_CSV ? ENTITY_CSV_MAX_ROWS : ENTITY_LIST_MAX_LIMIT;
     long long limit = shape == SHAPE_CSV ? ENTITY_CSV_MAX_ROWS : ENTITY_LIST_DEFAULT_LIMIT, offset = 0;
     const char *value;
-    bool deleted = false, narrowed = false, kept;
+    bool deleted = false, narrowed = false, searched = false, kept;
     int rc = -1;
 
     if (!in || !bad || !invalid) {
@@ -948,8 +953,11 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
                     *p++ = *s;
                 }
                 *p = '\0';
-                sql_append(&where, " and t.search_text like '%%' || lower($%d) || '%%'", sql_param(&where, pattern));
-                narrowed = true;
+                /* The pattern in a sub-select: made once per statement, not
+                 * once per row as an expression over a parameter is. */
+                sql_append(&where, " and t.search_text like (select '%%' || lower($%d) || '%%')",
+                           sql_param(&where, pattern));
+                narrowed = searched = true;
             }
         }
     }
@@ -1031,7 +1039,8 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
 
         sql_append(&scoped, "%s and %s", admin ? "$3::text is null" : "t.owner_user_id = $3", where.text);
         sql_append(&kept_sql, "%s%s", admin ? "$3::text is null" : "k.owner_user_id = $3", totals.text);
-        entity_shape_sql(e, shape, into, scoped.text, order.text, fields_param, kept ? kept_sql.text : NULL);
+        entity_shape_sql(e, shape, into, scoped.text, order.text, fields_param, kept ? kept_sql.text : NULL,
+                         searched);
         scoped.overflow = scoped.overflow || kept_sql.overflow || into->overflow;
         scoped.len = kept_sql.len = 0;
     }

@@ -224,6 +224,15 @@ test('list: only own partners for members, everything for admins, with filters, 
   assert.equal(page.json.items.length, 1);
   assert.equal(page.json.total, 3);
   assert.equal(page.json.offset, 2);
+  // A search's total is taken with its page, and counted apart when the
+  // page is empty: the same total before, on and past the last page.
+  for (const [query, items] of [['limit=1', 1], ['limit=1&offset=2', 1], ['limit=1&offset=3', 0], ['offset=1000', 0]]) {
+    const r = await alice.get(`/partners?q=${encodeURIComponent(tag)}&${query}`);
+    assert.equal(r.json.items.length, items, query);
+    assert.equal(r.json.total, 3, query);
+  }
+  assert.equal((await root.get(`/partners?q=${encodeURIComponent(tag)}&offset=4`)).json.total, 4, 'an admin\'s, past the end');
+  assert.equal((await alice.get(`/partners?q=${encodeURIComponent(tag)}&deleted=true`)).json.total, 0, 'a search of the trash');
   const owned = await root.get(`/partners?q=${encodeURIComponent(tag)}&ownerUserId=${bob.user.id}`);
   assert.equal(owned.json.total, 1);
   const me = await root.get(`/partners?q=${encodeURIComponent(tag)}&owner=me`);
