@@ -33,16 +33,6 @@ create function pg_temp.ix(id text) returns integer language sql immutable as $$
   select case when id like 'ixpartner%' then substr(id, 10)::integer end
 $$;
 
--- The plan of a statement, as one text.
-create function pg_temp.plan_of(statement text) returns text language plpgsql as $$
-declare line text; plan text := '';
-begin
-  for line in execute 'explain (costs off) ' || statement loop
-    plan := plan || line || E'\n';
-  end loop;
-  return plan;
-end $$;
-
 select set_config('partnerships.user_id', 'ix_alice', true);
 set local role partnerships_app;
 select plan(26);

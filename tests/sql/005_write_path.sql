@@ -7,6 +7,7 @@
 -- edit, a delete and a restore do, as before.
 \set ON_ERROR_STOP 1
 begin;
+\ir lib/helpers.psql
 select plan(10);
 
 select is((select array_agg(p.proname::text || ' ' || l.lanname order by p.proname)
@@ -17,15 +18,8 @@ select is((select array_agg(p.proname::text || ' ' || l.lanname order by p.prona
           'the functions a write''s triggers call are PL/pgSQL');
 
 -- Inlined: the plan shows the expression, not a call of nanoid().
-create function pg_temp.plan_of(statement text) returns text language plpgsql as $$
-declare line text; plan text := '';
-begin
-  for line in execute 'explain (verbose, costs off) ' || statement loop
-    plan := plan || line || E'\n';
-  end loop;
-  return plan;
-end $$;
-select ok(pg_temp.plan_of('select public.nanoid()') ~ 'translate\(' and pg_temp.plan_of('select public.nanoid()') !~ 'nanoid\(',
+select ok(pg_temp.plan_of('select public.nanoid()', true) ~ 'translate\('
+          and pg_temp.plan_of('select public.nanoid()', true) !~ 'nanoid\(',
           'nanoid() is inlined into the statement that calls it');
 
 create temporary table ids as select public.nanoid() as id from generate_series(1, 20000);
