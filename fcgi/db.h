@@ -40,7 +40,8 @@ struct pg_result *db_query(struct db *db, const char *sql, int nparams, const ch
 /* Round trips saved: the next statement run (db_run, db_query_cached) goes
  * with BEGIN before it, which starts the request's transaction, or with
  * COMMIT after it, which ends it: a request's last statement whose answer
- * cannot undo it (a read).  The result is then the first that failed, or the
+ * cannot undo it (a read, or a create: if it fails, COMMIT only ends the
+ * failed transaction).  The result is then the first that failed, or the
  * statement's.  db_begin_with_next() clears a pending commit; db_query()
  * and db_command() run alone and clear both. */
 void db_begin_with_next(struct db *db);

@@ -312,7 +312,8 @@ static void router_run_authenticated(struct request_ctx *ctx)
             db_command(ctx->db, "rollback");
             return;
         }
-        /* A handler whose last statement is a read sends COMMIT with it. */
+        /* A handler whose one statement is a read or a create sends COMMIT
+         * with it (db_commit_with_next); any other is committed here. */
         if (ctx->route->handler(ctx) == 0) {
             if (db_in_transaction(ctx->db) && db_command(ctx->db, "commit")) {
                 http_response_free(ctx->resp);

@@ -161,26 +161,11 @@ const lua = (s) => JSON.stringify(s);
 function wrkScript(route) {
   const h = `wrk.method = ${lua(route.method)}\nwrk.headers["Authorization"] = ${lua(`Bearer ${token}`)}\n` +
     `wrk.headers["Content-Type"] = "application/json"\n`;
-  if (route.spread) {  // each thread's connections take its partners in turn
-    const body = JSON.stringify(route.body).split(one.id);
-    return h + `
-local pool = {${wrkPool.map((p) => lua(p.id)).join(', ')}}
-local threads = 0
-local mine, next = {}, 0
-function setup(thread) thread:set("first", threads); threads = threads + 1 end
-function init(args)
-  local t, n = tonumber(first), tonumber(args[1])
-  for i = 1, #pool do if (i - 1) % n == t then mine[#mine + 1] = pool[i] end end
-end
-function request()
-  next = next % #mine + 1
-  return wrk.format(nil, nil, nil, ${lua(body[0])} .. mine[next] .. ${lua(body[1])})
-end
-`;
-  }
-  if (!route.pool) return h + (route.body ? `wrk.body = ${lua(JSON.stringify(route.body))}\n` : '');
-  // PATCH: each thread patches its own partners in turn, with the version the
-  // last answer gave (If-Match), so that no request meets 412.
+  if (!route.pool && !route.spread) return h + (route.body ? `wrk.body = ${lua(JSON.stringify(route.body))}\n` : '');
+  // Each thread takes its share of the pool's partners, in turn.  PATCH
+  // sends each the version the last answer gave (If-Match), so that no
+  // request meets 412; POST /referrals refers a lead from each.
+  const body = JSON.stringify(route.body).split(one.id);
   return h + `
 local pool = {${wrkPool.map((p) => `{${lua(p.id)}, ${p.version}}`).join(', ')}}
 local threads = 0
@@ -190,7 +175,11 @@ function init(args)
   local t, n = tonumber(first), tonumber(args[1])
   for i = 1, #pool do if (i - 1) % n == t then mine[#mine + 1] = pool[i][1]; versions[pool[i][1]] = pool[i][2] end end
 end
-function request()
+` + (route.spread ? `function request()
+  next = next % #mine + 1
+  return wrk.format(nil, nil, nil, ${lua(body[0])} .. mine[next] .. ${lua(body[1])})
+end
+` : `function request()
   next = next % #mine + 1
   local id = mine[next]
   return wrk.format(nil, "/api/v1/partners/" .. id, {["Authorization"] = wrk.headers["Authorization"],
@@ -200,7 +189,7 @@ function response(status, headers, body)
   local id, version = body:match('"id" *: *"([^"]+)"'), body:match('"version" *: *(%d+)')
   if id and version then versions[id] = tonumber(version) end
 end
-`;
+`);
 }
 
 function wrk(route, connections) {

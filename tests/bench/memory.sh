@@ -7,6 +7,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 want=${REQUESTS:-1000000}
+command -v wrk >/dev/null || { echo "memory.sh needs wrk (apt-get install wrk; make bench installs it)" >&2; exit 1; }
 rss() { for pid in $(pgrep -P "$MASTER_PID" | sort -n); do awk '/VmRSS/ { printf "%s ", $2 }' "/proc/$pid/status"; done; }
 id=$(curl -sf -H 'Authorization: Bearer bench-token-1' "$BASE/api/v1/partners?limit=1&sort=company" |
      sed -E 's/.*"id" *: *"([^"]+)".*/\1/')
