@@ -1,6 +1,8 @@
 -- The oplog, versions, soft delete and constraints (DOMAIN.md "Oplog and
 -- soft delete", "Partner"), written through the application role.
 \set ON_ERROR_STOP 1
+-- The clock before this test's transaction (whose now() is later).
+select clock_timestamp() as before_test \gset
 begin;
 insert into public.users (id, email, name, role) values
   ('carol', 'carol@sql.test', 'Carol', 'member'),
@@ -8,7 +10,7 @@ insert into public.users (id, email, name, role) values
 insert into public.sessions (token_hash, user_id, expires_at) values ('\x01', 'carol', now() + interval '1 hour');
 
 set local role partnerships_app;
-select plan(27);
+select plan(30);
 select set_config('partnerships.user_id', 'carol', true);
 
 insert into public.partners (company, contact_name, contact_email, type, audience_overlap, strategic_value, execution_effort)
@@ -47,8 +49,15 @@ select is((select count(*)::int from public.partners where id = :'carol_partner'
 update public.partners set deleted_at = null where id = :'carol_partner';
 select is((select op from public.oplog where record_id = :'carol_partner' order by seq desc limit 1), 'restore',
           'a restore is logged as restore');
-select is((select array_agg(seq order by seq) = array_agg(seq order by at, seq) from public.oplog
-            where record_id = :'carol_partner'), true, 'oplog sequence follows time');
+-- Within one transaction now() stands still, so every row here has the
+-- same time: what orders them is seq, in the order they were written, and
+-- their time is the writing transaction's (after the clock read before it
+-- began, not later than the clock now).
+select is((select array_agg(op order by seq) from public.oplog where record_id = :'carol_partner'),
+          array['insert', 'update', 'delete', 'restore'], 'oplog rows are numbered in the order they were written');
+select is((select count(*)::int from public.oplog where record_id = :'carol_partner'
+            and at = now() and at >= :'before_test'::timestamptz and at <= clock_timestamp()), 4,
+          'each carries the time of the transaction that wrote it');
 
 select throws_ok($$insert into public.partners (company, contact_name, contact_email, type)
                    values ('X', 'Y', 'not-an-email', 'referral')$$, '23514', null, 'a bad email is refused');
@@ -77,8 +86,21 @@ select throws_ok($$update public.users set role = 'member' where id = 'boss'$$, 
 update public.users set disabled = true where id = 'carol';
 select is((select count(*)::int from public.sessions where user_id = 'carol'), 0,
           'disabling a user ends their sessions');
-select is((select count(*)::int from public.oplog where entity = 'users' and record_id = 'carol'
-            and changes::text like '%argon2%'), 0, 'password hashes never reach the oplog');
+-- Passwords set the ways the program sets them (a user added with one by
+-- an admin, then changed by the user): the users row is logged, the hashes
+-- are kept, and no oplog row holds either hash.
+set local role partnerships_app;
+select public.user_create('dave@sql.test', 'Dave', 'member',
+                          '$argon2id$v=19$m=65536,t=2,p=1$b3Bsb2d0ZXN0$first-hash-of-dave') ->> 'id' as dave \gset
+select set_config('partnerships.user_id', :'dave', true);
+select public.auth_password_set('$argon2id$v=19$m=65536,t=2,p=1$b3Bsb2d0ZXN0$second-hash-of-dave', null);
+reset role;
+select is((select count(*)::int from public.oplog where entity = 'users' and record_id = :'dave' and op = 'insert'
+            and changes -> 'email' = '[null, "dave@sql.test"]'), 1, 'a user added with a password is in the oplog');
+select is((select password_hash from public.user_credentials where user_id = :'dave'),
+          '$argon2id$v=19$m=65536,t=2,p=1$b3Bsb2d0ZXN0$second-hash-of-dave', 'and their password was set, then changed');
+select is((select count(*)::int from public.oplog where changes::text like '%-hash-of-dave%'), 0,
+          'password hashes never reach the oplog');
 
 select * from finish();
 rollback;
