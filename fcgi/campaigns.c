@@ -1,4 +1,4 @@
-/* campaigns.c: the campaigns collection (DOMAIN.md "Campaign"); rules in
+/* campaigns.c: the campaigns collection (sql/README.md "Campaign"); rules in
  * sql/003_hub.sql. */
 #include "entity.h"
 

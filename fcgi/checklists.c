@@ -1,4 +1,4 @@
-/* checklists.c: checklists (DOMAIN.md "Checklist"): made from a template by
+/* checklists.c: checklists (sql/README.md "Checklist"): made from a template by
  * POST /checklists {"templateKey", "partnerId"}, items checked by PATCH;
  * sql/003_hub.sql fills the items and records who checked what, when. */
 #include "entity.h"

@@ -173,7 +173,7 @@ int db_ensure(struct db *db)
         return -1;
     }
     PQsetNoticeProcessor(db->conn, db_notice_ignore, NULL);
-    /* Timestamps in API answers are UTC (DOMAIN.md). */
+    /* Timestamps in API answers are UTC (sql/README.md "Records"). */
     snprintf(setup, sizeof(setup), "set time zone 'UTC'; set statement_timeout = %d", db->statement_timeout_ms);
     res = PQexec(db->conn, setup);
     if (PQresultStatus(res) != PGRES_COMMAND_OK || db_load_metadata(db)) {

@@ -1,4 +1,5 @@
-/* entity.c: the collection contract of API.md, served from entity tables.
+/* entity.c: the collection contract (fcgi/README.md "Collections"), served
+ * from entity tables.
  *
  * SQL text here is assembled only from the entity tables (table, column and
  * function names written in this program) and "$n" placeholders; request
@@ -279,7 +280,7 @@ static enum entity_value_error entity_value(const struct db *db, const struct en
         while (end > start && isspace((unsigned char)s[end - 1]))
             end--;
         if (start == end)
-            return VALUE_OK;   /* DOMAIN.md: an empty string is stored as null */
+            return VALUE_OK;   /* an empty string is stored as null (sql/README.md "Records") */
         *out = strndup(s + start, end - start);
         if (!*out)
             return VALUE_INVALID;
@@ -815,8 +816,8 @@ static void entity_sort(const struct entity *e, const char *spec, struct entity_
     free(copy);
 }
 
-/* What a list query returns: the page of API.md, a board's columns, or the
- * rows of a CSV export. */
+/* What a list query returns: a list's page (fcgi/README.md "Collections"),
+ * a board's columns, or the rows of a CSV export. */
 enum entity_shape { SHAPE_LIST, SHAPE_BOARD, SHAPE_CSV };
 
 /* The SELECT around the conditions for a shape (where and order are in

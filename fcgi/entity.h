@@ -2,9 +2,10 @@
  *
  * Each resource file (partners.c, ...) declares one struct entity: its table,
  * the SQL function that renders a row as the API's JSON, and a table of its
- * fields.  entity.c serves the whole collection contract of API.md from that
- * description: list (filters, search, sort, paging, trash), create, get,
- * patch with If-Match, soft delete, restore and history. */
+ * fields.  entity.c serves the whole collection contract (fcgi/README.md
+ * "Collections") from that description: list (filters, search, sort,
+ * paging, trash), create, get, patch with If-Match, soft delete, restore
+ * and history. */
 #ifndef PARTNERSHIPS_ENTITY_H
 #define PARTNERSHIPS_ENTITY_H
 
@@ -48,7 +49,7 @@ struct entity_field {
     unsigned flags;
 };
 
-/* The fields every record has after its own (DOMAIN.md): kept by the server. */
+/* The fields every record has after its own (sql/README.md "Records"): kept by the server. */
 #define ENTITY_RECORD_FIELDS                                  \
     {"createdAt", FIELD_TIMESTAMP, NULL, FIELD_SORT},         \
     {"updatedAt", FIELD_TIMESTAMP, NULL, FIELD_SORT},         \

@@ -17,7 +17,7 @@ enum figures_statement {
 
 enum { OPLOG_DEFAULT_LIMIT = 100, OPLOG_MAX_LIMIT = 1000 };
 
-/* DOMAIN.md "Figures": active = active or expanding; intros made =
+/* sql/README.md "Figures": active = active or expanding; intros made =
  * outbound referrals; all over the partners this user can see.  The row
  * policies decide what is visible; the conditions on the owner only let a
  * member's plan use the owner's index ($1: their id; null for an admin).

@@ -20,7 +20,7 @@ static const struct {
 static const struct {
     int status;
     const char *text;
-    const char *code;   /* API.md "Errors" */
+    const char *code;   /* fcgi/README.md "Errors" */
 } http_statuses[] = {
     {200, "OK", NULL},
     {201, "Created", NULL},

@@ -23,7 +23,7 @@ enum http_method {
 
 /* Hard input limits. */
 enum {
-    HTTP_MAX_BODY_BYTES = 1 << 20,   /* API.md: 413 over 1 MiB (nginx enforces it too) */
+    HTTP_MAX_BODY_BYTES = 1 << 20,   /* 413 over 1 MiB (fcgi/README.md "Limits"; nginx enforces it too) */
     HTTP_MAX_PARAMS = 32,            /* query parameters per request */
     HTTP_MAX_QUERY_BYTES = 8192,
     HTTP_MAX_PATH_BYTES = 2048,

@@ -1,5 +1,5 @@
 /* integrations.c: the integrations collection and the integration ideas
- * backlog (DOMAIN.md "Integration", "IntegrationIdea"); rules in
+ * backlog (sql/README.md "Integration", "Integration idea"); rules in
  * sql/003_hub.sql. */
 #include "entity.h"
 

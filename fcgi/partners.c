@@ -1,4 +1,4 @@
-/* partners.c: the partners collection (DOMAIN.md "Partner").
+/* partners.c: the partners collection (sql/README.md "Partner").
  *
  * Types, required fields, ranges and ownership are enforced by
  * sql/002_partners.sql; this table says what the API accepts and how lists

@@ -1,6 +1,6 @@
-/* performance.c: GET /performance, the partner performance table (API.md),
- * a list-only view over sql/003_hub.sql's partner_performance: filters,
- * sort and paging as for any list. */
+/* performance.c: GET /performance, the partner performance table
+ * (sql/README.md "Figures"), a list-only view over sql/003_hub.sql's
+ * partner_performance: filters, sort and paging as for any list. */
 #include "entity.h"
 
 static const struct entity_field performance_fields[] = {

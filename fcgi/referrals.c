@@ -1,4 +1,4 @@
-/* referrals.c: the referrals collection (DOMAIN.md "Referral"), both
+/* referrals.c: the referrals collection (sql/README.md "Referral"), both
  * directions, with double opt-in for outbound intros; rules in
  * sql/003_hub.sql.  GET /referrals/{id}/intro is in figures.c. */
 #include "entity.h"

@@ -1,4 +1,4 @@
-/* shared_customers.c: the shared-customer map (DOMAIN.md "SharedCustomer");
+/* shared_customers.c: the shared-customer map (sql/README.md "Shared customer");
  * rules in sql/003_hub.sql. */
 #include "entity.h"
 

@@ -64,7 +64,7 @@ create table public.templates (
   body          text
 );
 comment on table public.templates is
-  'The built-in templates of the playbook (seed/partnerships.txt), word for word; read-only to the application.';
+  'The built-in templates of the playbook (tests/api/fixtures/partnerships.txt), word for word; read-only to the application.';
 comment on column public.templates.header is 'A line of fields above the checklist, e.g. "Partner: [name], Topic: [topic], Date: [date]".';
 comment on column public.templates.placeholders is 'The [bracketed] placeholders of header, items and body, in order.';
 comment on column public.templates.body is 'A text template (the intro request), with [bracketed] placeholders.';
@@ -472,7 +472,7 @@ begin
 end
 $$;
 
--- What one row adds to its partner's figures (DOMAIN.md "Partner"):
+-- What one row adds to its partner's figures (sql/README.md "Partner"):
 -- {referralsMade, referralsReceived, sharedCustomers, revenueAttributed}.
 create function public.partner_contribution(source text, r jsonb) returns numeric[]
 language sql immutable

@@ -275,7 +275,7 @@ test('performance: ROI over campaigns with a budget, score and engagement', asyn
 });
 
 test('templates: every one of the seed, word for word', async () => {
-  // A copy of shared/seed/partnerships.txt, the playbook the templates come from.
+  // The playbook the templates are copied from (tests/README.md "The playbook").
   const seed = await readFile(new URL('./fixtures/partnerships.txt', import.meta.url), 'utf8');
   const r = await root.get('/templates');
   assert.equal(r.status, 200);

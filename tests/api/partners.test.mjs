@@ -1,5 +1,6 @@
-// The partners collection of API.md: every route's success path, and for
-// each route its failures, by two members and an admin.
+// The partners collection (fcgi/README.md "Collections"): every route's
+// success path, and for each route its failures, by two members and an
+// admin.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, admin, newMember, newPartner, partnerBody, assertError, unique } from './lib.mjs';

@@ -1,5 +1,5 @@
 // Sign-in, sessions, CSRF, API tokens, passwords, health and the error
-// contract of API.md, over HTTP through nginx.
+// contract (fcgi/README.md "Errors"), over HTTP through nginx.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {

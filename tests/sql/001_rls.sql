@@ -1,6 +1,6 @@
 -- Row-level security and privileges, tried as the application role with
 -- hand-written SQL: another user's partner is invisible and unwritable, and
--- the role cannot get around the rules (DOMAIN.md "Ownership").
+-- the role cannot get around the rules (sql/README.md "Ownership").
 \set ON_ERROR_STOP 1
 begin;
 insert into public.users (id, email, name, role) values

@@ -1,5 +1,6 @@
--- The oplog, versions, soft delete and constraints (DOMAIN.md "Oplog and
--- soft delete", "Partner"), written through the application role.
+-- The oplog, versions, soft delete and constraints (sql/README.md "Oplog",
+-- "Versions", "Soft delete and restore", "Partner"), written through the
+-- application role.
 \set ON_ERROR_STOP 1
 -- The clock before this test's transaction (whose now() is later).
 select clock_timestamp() as before_test \gset
