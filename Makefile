@@ -4,15 +4,23 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 PORT    ?= 8080
 URL_PATH ?= /
-VAR     ?= $(CURDIR)/var
+# Where the local stacks and builds live: ./var, or, when root runs a checkout
+# the service user cannot reach (such as one under /root), a directory that
+# ./var links to (deploy/var-dir.sh says which).
+ifndef VAR
+VAR := $(shell deploy/var-dir.sh)
+endif
 BUILD   := $(VAR)/build
 
 CC      ?= cc
 PKGS    := jansson libpq libsodium
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
-BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -D_FORTIFY_SOURCE=2 $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  := -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+# pkg-config runs in the recipe's shell, after deploy/deps.sh has installed
+# the -dev packages it asks about, not when make reads this file.
+BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -D_FORTIFY_SOURCE=2 $$(pkg-config --cflags $(PKGS))
+LDLIBS  = -lfcgi $$(pkg-config --libs $(PKGS)) -lm
+DEPS     = deploy/deps.sh --check $(1) || deploy/deps.sh $(1)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC     := $(wildcard fcgi/*.c)
@@ -30,7 +38,7 @@ all: $(BUILD)/release/partnerships
 
 help:
 	@echo "make            build the program ($(BUILD)/release/partnerships)"
-	@echo "make deps       install the Debian packages the project needs"
+	@echo "make deps       install every Debian package the project uses (each command installs its own)"
 	@echo "make run        run the whole stack on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
 	@echo "make test       run every test suite on a fresh private stack"
 	@echo "make bench      every route with wrk against pgbench of its own SQL (SCALE=1, SECONDS_PER_RUN=5)"
@@ -42,10 +50,10 @@ help:
 
 # Build, run and test dependencies (Debian packages), installed when missing.
 deps:
-	@deploy/deps.sh
+	@deploy/deps.sh all
 
 $(BUILD)/release/partnerships: $(SRC) $(HDR) | $(BUILD)/release
-	@deploy/deps.sh --check-build || deploy/deps.sh
+	@$(call DEPS,build)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(SRC) $(LDLIBS)
 
 # The test build: AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -61,32 +69,38 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(HDR) | $(BUILD)/fuzz
 fuzzers: $(FUZZ)
 
 # Every harness for FUZZ_SECONDS (60) each; make test runs them for 3.
-fuzz: fuzzers
+fuzz:
+	@$(call DEPS,fuzz)
+	@$(MAKE) --no-print-directory fuzzers
 	@tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS)
 
 $(BUILD)/release $(BUILD)/asan $(BUILD)/fuzz:
 	@mkdir -p $@
 
-# The browser tests' npm packages (playwright-core, axe-core), exactly as locked.
-tests/e2e/node_modules/.package-lock.json: tests/e2e/package.json tests/e2e/package-lock.json
-	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+# The tests' npm packages (tests/package.json), exactly as locked.
+tests/node_modules/.package-lock.json: tests/package.json tests/package-lock.json
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
 
 unit: $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(UNIT))
 
 bench: $(BUILD)/release/partnerships
+	@$(call DEPS,bench)
 	@tests/bench/run.sh $(BUILD)/release/partnerships
 
 # The soak test for SOAK_SECONDS (600) on its own stack; make test runs it for 10.
-soak: $(BUILD)/asan/partnerships
+soak:
+	@$(call DEPS,test)
+	@$(MAKE) --no-print-directory $(BUILD)/asan/partnerships tests/node_modules/.package-lock.json
 	@tests/soak/run.sh $(BUILD)/asan
 
 run: $(BUILD)/release/partnerships
+	@$(call DEPS,run)
 	@deploy/stack.sh run "$(VAR)" "$(PORT)" "$(BUILD)/release/partnerships"
 
 test:
-	@deploy/deps.sh --check || deploy/deps.sh
-	@$(MAKE) --no-print-directory $(BUILD)/asan/partnerships unit fuzzers tests/e2e/node_modules/.package-lock.json
-	@tests/run.sh "$(BUILD)/asan"
+	@$(call DEPS,test)
+	@$(MAKE) --no-print-directory $(BUILD)/asan/partnerships unit fuzzers tests/node_modules/.package-lock.json
+	@TEST_VAR="$(VAR)/test" tests/run.sh "$(BUILD)/asan"
 
 # Installed tree: bin/partnerships, share/man/man8/partnerships.8,
 # share/partnerships/{sql,frontend,nginx},
@@ -98,13 +112,7 @@ install: $(BUILD)/release/partnerships
 		$(DESTDIR)$(PREFIX)/share/doc/partnerships $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/etc/partnerships
 	install -m 0755 $(BUILD)/release/partnerships $(DESTDIR)$(PREFIX)/bin/partnerships
 	install -m 0644 sql/*.sql $(SHARE)/sql/
-	cp -R frontend $(SHARE)/ && chmod -R u=rwX,go=rX $(SHARE)/frontend
-	@# Versioned assets: css/ and js/ move under assets/<hash of their names and
-	@# contents>/ (cached for a year by nginx); index.html, never cached, points there.
-	hash=$$(cd frontend && find css js -type f | sort | xargs sha256sum | sha256sum | cut -c1-12); \
-	rm -rf $(SHARE)/frontend/assets/$$hash && mkdir -p $(SHARE)/frontend/assets/$$hash && \
-	mv $(SHARE)/frontend/css $(SHARE)/frontend/js $(SHARE)/frontend/assets/$$hash/ && \
-	sed -i "s|href=\"css/|href=\"assets/$$hash/css/|; s|src=\"js/|src=\"assets/$$hash/js/|" $(SHARE)/frontend/index.html
+	deploy/frontend.sh frontend $(SHARE)/frontend
 	deploy/nginx/snippet.sh $(URL_PATH) $(PREFIX)/share/partnerships/frontend >$(SHARE)/nginx/partnerships.conf
 	install -m 0644 deploy/nginx/partnerships-http.conf $(SHARE)/nginx/
 	for f in deploy/nginx/example-server.conf deploy/systemd/partnerships.service deploy/systemd/partnerships.socket; do \

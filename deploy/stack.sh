@@ -34,8 +34,15 @@ ensure_user() {
     [ "$(id -u)" -eq 0 ] || return 0
     id "$run_user" >/dev/null 2>&1 ||
         useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$run_user"
-    as_user test -r "$root/frontend/index.html" ||
-        die "user $run_user cannot read $root; put the repository where other users can read it"
+}
+
+# The servers run as $run_user: what they are given must be within its reach
+# (deploy/var-dir.sh keeps make's var/ there for a checkout under /root).
+ensure_reach() {
+    local path
+    for path in "$@"; do
+        as_user test -r "$path" || die "user $run_user cannot read $path; use a VAR directory other users can reach"
+    done
 }
 
 pg_up() {
@@ -89,8 +96,11 @@ start() {
     fi
     ensure_user
     mkdir -p "$var/run" "$var/log" "$var/nginx"
+    # The frontend as make install lays it out: versioned assets, precompressed.
+    "$here/frontend.sh" "$root/frontend" "$var/www"
     [ "$(id -u)" -eq 0 ] && chown -R "$run_user:$run_user" "$var"
     chmod 0700 "$var/run"
+    ensure_reach "$var/www/index.html" "$bin"
 
     pg_up "$var"
     db_setup "$var"
@@ -129,7 +139,7 @@ start() {
     [ -S "$var/run/partnerships.sock" ] || die "the program did not start; see $var/log/app.log"
 
     cp /etc/nginx/fastcgi_params "$var/nginx/fastcgi_params"
-    "$here/nginx/snippet.sh" / "$root/frontend" >"$var/nginx/partnerships.conf"
+    "$here/nginx/snippet.sh" / "$var/www" >"$var/nginx/partnerships.conf"
     sed -e "s|unix:/run/partnerships/partnerships.sock|unix:$var/run/partnerships.sock|" \
         -e "s|rate=10r/m|rate=${PARTNERSHIPS_SIGNIN_RATE:-10r/m}|" \
         "$here/nginx/partnerships-http.conf" >"$var/nginx/partnerships-http.conf"
@@ -175,6 +185,12 @@ run() {
 
 cmd=${1:-}
 shift || true
+# Servers are given real paths: a VAR reached through a link they cannot follow
+# (./var -> /var/lib/..., deploy/var-dir.sh) would not do.
+if [ $# -gt 0 ]; then
+    mkdir -p "$1"
+    set -- "$(readlink -f "$1")" "${@:2}"
+fi
 case "$cmd" in
     run) run "$@" ;;
     start) start "$@" ;;

@@ -13,41 +13,85 @@ set -uo pipefail
 
 build=${1:?build dir}
 root=$(cd "$(dirname "$0")/.." && pwd)
-var=${TEST_VAR:-$root/var/test}
+var=${TEST_VAR:-$("$root/deploy/var-dir.sh")/test}
 port=${TEST_PORT:-8091}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 passed=0
 failed=0
+expected_file=$root/tests/expected-counts
+seen=$(mktemp)
+trap 'rm -f "$seen"' EXIT
 
-count() {  # suite passed failed
-    echo "== $1: $2 ok, $3 not ok"
-    passed=$((passed + $2))
-    failed=$((failed + $3))
+# The number of tests each suite file runs whole, from tests/expected-counts.
+expected() { awk -v k="$1" '$0 !~ /^#/ && NF >= 2 { n = $NF; $NF = ""; sub(/ +$/, ""); if ($0 == k) print n }' "$expected_file"; }
+
+# tally NAME PASSED FAILED STATUS [NOT_RUN]: one suite file's result.  It
+# fails when a test failed, when its program exited non-zero, when tests
+# did not run (cancelled, skipped, todo: NOT_RUN), and when it ran another
+# number of tests than tests/expected-counts says: a test that vanishes (a
+# crash, a before() that failed, a file that did not load) cannot leave the
+# run green.  UPDATE_COUNTS=1 records what ran instead (review the diff).
+tally() {
+    local name=$1 ok=$2 bad=$3 status=$4 not_run=${5:-0} want ran note=""
+    ran=$((ok + bad + not_run))
+    echo "$name $ran" >>"$seen"
+    if [ "$not_run" -gt 0 ]; then note+=", $not_run did not run (cancelled, skipped or todo)"; fi
+    bad=$((bad + not_run))
+    if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; note+=", exit status $status"; fi
+    if [ -z "${UPDATE_COUNTS:-}" ]; then
+        want=$(expected "$name")
+        if [ -z "$want" ]; then bad=$((bad + 1)); note+=", no expected count in tests/expected-counts"
+        elif [ "$ran" -ne "$want" ]; then bad=$((bad + 1)); note+=", ran $ran of the $want tests it has"
+        fi
+    fi
+    echo "== $name: $ok ok, $bad not ok$note"
+    passed=$((passed + ok))
+    failed=$((failed + bad))
 }
 
-checks() {  # suite command...: a script printing "ok ..."/"not ok ..." lines
-    local out
+checks() {  # name command...: a script printing "ok ..."/"not ok ..." lines
+    local out rc
     out=$("${@:2}" 2>&1)
+    rc=$?
     echo "$out" | grep -v '^ok ' || true
-    count "$1" "$(echo "$out" | grep -c '^ok ')" "$(echo "$out" | grep -c '^not ok ')"
+    tally "$1" "$(echo "$out" | grep -c '^ok ')" "$(echo "$out" | grep -c '^not ok ')" "$rc"
 }
 
-node_suite() {  # suite node-test-args...: TAP from node --test; no summary counts as a failure
-    local out pass fail
-    out=$(cd "$root" && node --test --test-reporter=tap "${@:2}" 2>&1)
-    echo "$out" | grep -E '^not ok|^# (tests|pass|fail)|^# measured:' || true
-    echo "$out" | grep -B2 -A30 '^not ok' | head -n 200 || true
-    pass=$(echo "$out" | grep -E '^# pass' | awk '{print $3}')
-    fail=$(echo "$out" | grep -E '^# fail' | awk '{print $3}')
-    count "$1" "${pass:-0}" "${fail:-1}"
+# node_suite SUITE JOBS FILE...: each file under node --test on its own
+# (JOBS at a time), read from its TAP summary.  Node 18 (Debian 12) and
+# later alike.
+node_suite() {
+    local suite=$1 jobs=$2 f out rc pass fail other i=0
+    shift 2
+    local dir
+    dir=$(mktemp -d)
+    for f in "$@"; do
+        ( cd "$root" && node --test --test-reporter=tap "$f" >"$dir/$(basename "$f").out" 2>&1; echo $? >"$dir/$(basename "$f").rc" ) &
+        i=$((i + 1))
+        [ $((i % jobs)) -eq 0 ] && wait
+    done
+    wait
+    for f in "$@"; do
+        out=$(cat "$dir/$(basename "$f").out")
+        rc=$(cat "$dir/$(basename "$f").rc")
+        echo "$out" | grep -E '^# measured:' || true
+        echo "$out" | grep -B2 -A30 -E '^not ok|^# (cancelled|skipped|todo) [1-9]' | head -n 200 || true
+        pass=$(echo "$out" | awk '/^# pass /{print $3}')
+        fail=$(echo "$out" | awk '/^# fail /{print $3}')
+        other=$(echo "$out" | awk '/^# (cancelled|skipped|todo) /{n += $3} END {print n + 0}')
+        # No summary at all (the runner itself died) counts as a failure.
+        tally "$suite $(basename "$f")" "${pass:-0}" "${fail:-1}" "$rc" "$other"
+    done
+    rm -rf "$dir"
 }
 
 # --- unit ------------------------------------------------------------------
 for t in "$build"/test_*; do
     [ -x "$t" ] || continue
     out=$("$t" 2>&1)
+    rc=$?
     echo "$out" | grep -v '^ok ' || true
-    count "unit $(basename "$t")" "$(echo "$out" | grep -c '^ok ')" "$(echo "$out" | grep -Ec '^not ok |ERROR: (Address|Undefined|Leak)Sanitizer|runtime error:')"
+    tally "unit $(basename "$t")" "$(echo "$out" | grep -c '^ok ')" "$(echo "$out" | grep -Ec '^not ok |ERROR: (Address|Undefined|Leak)Sanitizer|runtime error:')" "$rc"
 done
 
 # --- fuzz (briefly: a crash found once stays found in the seed corpus) -----
@@ -65,9 +109,9 @@ export PARTNERSHIPS_SIGNIN_RATE=1000000r/m
 export PARTNERSHIPS_STATEMENT_TIMEOUT_SECONDS=5
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:log_path=$var/log/asan UBSAN_OPTIONS=print_stacktrace=1:log_path=$var/log/ubsan
 mkdir -p "$var/log"
-if ! "$root/deploy/stack.sh" start "$var" "$port" "$build/partnerships" --fresh >"$root/var/test-stack.log" 2>&1; then
-    cat "$root/var/test-stack.log"
-    count "stack start" 0 1
+if ! "$root/deploy/stack.sh" start "$var" "$port" "$build/partnerships" --fresh >"$var-stack.log" 2>&1; then
+    cat "$var-stack.log"
+    tally "stack start" 0 1 1
     echo "$passed passed, $failed failed"
     exit 1
 fi
@@ -84,28 +128,28 @@ for f in "$root"/tests/sql/*.sql; do
     ok=$(echo "$out" | grep -c '^ok ')
     bad=$(echo "$out" | grep -c '^not ok ')
     plan=$(echo "$out" | grep -Eo '^1\.\.[0-9]+' | head -n 1 | cut -d. -f3)
-    # A script that died, or ran fewer tests than it planned, fails.
-    if [ $rc -ne 0 ] || [ -z "$plan" ] || [ $((ok + bad)) -ne "$plan" ]; then bad=$((bad + 1)); fi
-    count "sql $(basename "$f")" "$ok" "$bad"
+    # A script that ran fewer tests than it planned fails too.
+    if [ -z "$plan" ] || [ $((ok + bad)) -ne "$plan" ]; then [ "$rc" -ne 0 ] || rc=1; fi
+    tally "sql $(basename "$f")" "$ok" "$bad" "$rc"
 done
 
 # --- api (node --test) -----------------------------------------------------
 export API_BASE="http://127.0.0.1:$port"
-node_suite "api" --test-concurrency=4 tests/api/
+node_suite "api" 4 tests/api/*.test.mjs
 
 # --- attacks: sqlmap at level 1 (SQLMAP_LEVEL / SQLMAP_RISK for more) -------
 checks "attacks sqlmap" "$root/tests/attacks/sqlmap.sh" "$API_BASE" "$var/log/nginx-access.log"
 
 # --- e2e: headless Chromium (Debian) driven by playwright-core ---------------
-node_suite "e2e" --test-concurrency=1 tests/e2e/
+node_suite "e2e" 1 tests/e2e/*.test.mjs
 
 # --- faults (after the API suite: they kill workers) ------------------------
 MASTER_PID=$(cat "$var/run/app.pid") PG_CTL="$pgbin/pg_ctl" PGDATA="$var/pg" NGINX_PID_FILE="$var/nginx/nginx.pid" \
-    node_suite "faults" --test-concurrency=1 tests/faults/
+    node_suite "faults" 1 tests/faults/*.test.mjs
 
 # --- soak, briefly (make soak runs it for minutes) ---------------------------
 MASTER_PID=$(cat "$var/run/app.pid") PG_CTL="$pgbin/pg_ctl" PGDATA="$var/pg" SOAK_SECONDS=${SOAK_SECONDS:-10} \
-    node_suite "soak" tests/soak/
+    node_suite "soak" 1 tests/soak/*.test.mjs
 
 # --- deploy: install, stock nginx, sign-on, backup ---------------------------
 checks "deploy nginx_include" "$root/tests/deploy/nginx_include.sh" "$var" $((port + 1))
@@ -120,10 +164,18 @@ checks "bench smoke" "$root/tests/bench/smoke.sh" "$build/partnerships" "$var-be
 reports=$(cat "$var"/log/asan* "$var"/log/ubsan* 2>/dev/null | grep -Ec 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:')
 if [ "${reports:-0}" -gt 0 ]; then
     cat "$var"/log/asan* "$var"/log/ubsan* 2>/dev/null | head -n 80
-    count "sanitizers (server)" 0 1
+    tally "sanitizers (server)" 0 1 1
 else
-    count "sanitizers (server)" 1 0
+    tally "sanitizers (server)" 1 0 0
 fi
 
+# Every suite file that has an expected count must have run.
+while read -r name; do
+    grep -qF "$name " "$seen" || tally "$name" 0 0 1
+done < <(awk '$0 !~ /^#/ && NF >= 2 { $NF = ""; sub(/ +$/, ""); print }' "$expected_file")
+if [ -n "${UPDATE_COUNTS:-}" ]; then
+    { sed -n '/^#/p' "$expected_file"; cat "$seen"; } >"$expected_file.new" && mv "$expected_file.new" "$expected_file"
+    echo "tests/expected-counts updated: review git diff tests/expected-counts"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -8,7 +8,7 @@
 set -euo pipefail
 bin=${1:?program}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-var=${BENCH_VAR:-$root/var/bench}
+var=${BENCH_VAR:-$("$root/deploy/var-dir.sh")/bench}
 port=${BENCH_PORT:-8089}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 command -v wrk >/dev/null || {

@@ -7,7 +7,7 @@ set -euo pipefail
 
 build=${1:?build dir}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-var=${SOAK_VAR:-$root/var/soak}
+var=${SOAK_VAR:-$("$root/deploy/var-dir.sh")/soak}
 port=${SOAK_PORT:-8095}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
