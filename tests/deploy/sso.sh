@@ -155,7 +155,12 @@ check "... the new password signs in" test "$(status -u alice:alice-pw "${json[@
     -d '{"email":"dora@pw.test","password":"second-password-2"}' "$plain/session")" = 200
 check "... the old one does not" test "$(status -u alice:alice-pw "${json[@]}" \
     -d '{"email":"dora@pw.test","password":"first-password-1"}' "$plain/session")" = 401
-check "user passwd of nobody fails" bash -c "! ${owner[*]} '$bin' user passwd nobody@pw.test <<<'third-password-3'"
+# It must fail because there is no such user (exit status 1 and the message
+# that says so), not for any reason at all (such as a database it cannot reach).
+"${owner[@]}" "$bin" user passwd nobody@pw.test <<<'third-password-3' >"$dir/passwd-nobody.out" 2>&1
+rc=$?
+check "user passwd of nobody fails: no such user (exit status $rc: $(paste -sd ' ' "$dir/passwd-nobody.out" | head -c 200))" \
+    test "$rc $(cat "$dir/passwd-nobody.out")" = "1 partnerships: no user with the email nobody@pw.test"
 
 # Two instances behind one upstream: both answer.
 before=$(grep -c 'path="/api/v1/health"' "$var/log/app.log")
