@@ -216,7 +216,18 @@ test('list: only own partners for members, everything for admins, with filters, 
   const typed = await alice.get(`/partners?q=${encodeURIComponent(tag)}&type=referral&status=prospect`);
   assert.deepEqual(typed.json.items.map((p) => p.id), [mine[2].id]);
   assert.equal((await alice.get('/partners?q=NEEDLE%20IN')).json.items[0].id, mine[1].id, 'search is case-insensitive over notes');
-  assert.equal((await alice.get('/partners?q=%25')).status, 200, 'LIKE metacharacters are plain text');
+  // LIKE's metacharacters are plain text: "10%_off" finds the company with
+  // those very characters, not one where % and _ stand for other letters,
+  // and a % after the tag (which as a pattern matches them all) finds none.
+  const meta = unique('Metaco');
+  const literal = await newPartner(alice, { company: `${meta} 10%_off` });
+  await newPartner(alice, { company: `${meta} 10xyoff` });
+  const percent = await alice.get(`/partners?q=${encodeURIComponent(`${meta} 10%_off`)}`);
+  assert.equal(percent.status, 200, percent.text);
+  assert.deepEqual(percent.json.items.map((p) => p.company), [literal.company], 'LIKE metacharacters are plain text');
+  assert.equal(percent.json.total, 1);
+  const wildcard = await alice.get(`/partners?q=${encodeURIComponent(`${meta}%`)}`);
+  assert.deepEqual([wildcard.json.total, wildcard.json.items], [0, []], 'a % matches only a %');
   const due = await alice.get(`/partners?q=${encodeURIComponent(tag)}&reviewDue=true`);
   assert.deepEqual(due.json.items.map((p) => p.id), [mine[0].id]);
   const before = await alice.get(`/partners?q=${encodeURIComponent(tag)}&nextReviewBefore=2500-01-01`);
