@@ -137,3 +137,33 @@ test('an admin sees both members\' records through the same routes', async () =>
   assert.equal(r.json.total, 1);
   for (const [path, record] of all()) assert.equal((await root.get(`/${path}/${record.id}`)).status, 200, path);
 });
+
+test('the trash: an admin\'s lists every member\'s deleted records, a member\'s only their own', async () => {
+  const tag = unique('Trashed');
+  const deleted = {};   // collection -> { alice: id, bob: id }
+  for (const [name, client] of [['alice', alice], ['bob', bob]]) {
+    const parent = await newPartner(client, { company: `${tag} ${name}'s parent` });
+    const made = { partners: await newPartner(client, { company: `${tag} ${name}'s` }) };
+    for (const [path, body] of Object.entries(collections)) {
+      const r = await client.post(`/${path}`, JSON.parse(JSON.stringify(body(parent.id)).replaceAll(marker, tag)));
+      assert.equal(r.status, 201, `${path}: ${r.text}`);
+      made[path] = r.json;
+    }
+    for (const [path, record] of Object.entries(made)) {
+      assert.equal((await client.del(`/${path}/${record.id}`)).status, 204, `${name} deletes from ${path}`);
+      (deleted[path] ??= {})[name] = record.id;
+    }
+  }
+  const trash = async (client, path) => {
+    const r = await client.get(`/${path}?q=${encodeURIComponent(tag)}&deleted=true&limit=500`);
+    assert.equal(r.status, 200, `${path}: ${r.text}`);
+    assert.ok(r.json.items.every((item) => item.deletedAt), `${path}: only deleted records`);
+    assert.equal(r.json.total, r.json.items.length, `${path}: the total counts the trash`);
+    return r.json.items.map((item) => item.id).sort();
+  };
+  for (const [path, ids] of Object.entries(deleted)) {
+    assert.deepEqual(await trash(root, path), [ids.alice, ids.bob].sort(), `${path}: the admin's trash has both members'`);
+    assert.deepEqual(await trash(alice, path), [ids.alice], `${path}: alice's trash has only hers`);
+    assert.deepEqual(await trash(bob, path), [ids.bob], `${path}: bob's trash has only his`);
+  }
+});
