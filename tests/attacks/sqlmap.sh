@@ -4,7 +4,13 @@
 # the JSON bodies of creates and patches, signed in as a member with a
 # session cookie and CSRF token like the browser.  Prints one "ok"/"not ok"
 # line per target with the requests it sent; a target passes only when
-# sqlmap finished it and reported nothing injectable.
+# sqlmap finished it, reported nothing injectable, and its requests were
+# answered by the route itself: the nginx access log shows them (by sqlmap's
+# User-Agent, on the target's path), at least one answered 2xx, and none 401
+# at level 1 (which leaves the session cookie alone), or not all of them at
+# higher levels.  The member's sign-in, session and records are checked
+# first: a run whose session did not work would otherwise see only 401s,
+# which sqlmap (told to ignore 401) reports as "not injectable".
 #   tests/attacks/sqlmap.sh BASE_URL NGINX_ACCESS_LOG [LEVEL RISK]
 # make test runs level 1, risk 1; SQLMAP_LEVEL=3 SQLMAP_RISK=2 (also cookies
 # and headers, heavier payloads) takes minutes.
@@ -29,25 +35,58 @@ json -d "{\"email\":\"$email\",\"name\":\"Sqlmap Target\",\"role\":\"member\",\"
     { echo "not ok - sqlmap: no member could be made"; exit 0; }
 rm -f "$out/jar"
 csrf=
-json -d "{\"email\":\"$email\",\"password\":\"member-password-1\"}" "$base/session" >"$out/member.json"
-csrf=$(field csrfToken <"$out/member.json")
+json -d "{\"email\":\"$email\",\"password\":\"member-password-1\"}" "$base/session" >"$out/member.json" ||
+    { echo "not ok - sqlmap: the member cannot sign in"; exit 0; }
+csrf=$(field csrfToken <"$out/member.json" 2>/dev/null)
 cookie=$(awk '$6 == "partnerships_session" {print $7}' "$out/jar")
-partner=$(json -d '{"company":"Acme Sqlmap","contactName":"Pat","contactEmail":"pat@acme.example","type":"referral"}' "$base/partners" | field id)
-json -d "{\"partnerId\":\"$partner\",\"direction\":\"inbound\",\"leadName\":\"Lee\"}" "$base/referrals" >/dev/null
+# The cookie sqlmap is given, alone, must be the member's session.
+me=$(curl -s -f -H "Cookie: partnerships_session=$cookie" "$base/me" | python3 -c 'import json, sys; print(json.load(sys.stdin)["user"]["email"])' 2>/dev/null)
+if [ -z "$csrf" ] || [ -z "$cookie" ] || [ "$me" != "$email" ]; then
+    given() { if [ -n "$1" ]; then echo given; else echo missing; fi; }
+    echo "not ok - sqlmap: the member's session does not work (cookie $(given "$cookie"), CSRF token $(given "$csrf"), GET /me: ${me:-refused})"
+    exit 0
+fi
+partner=$(json -d '{"company":"Acme Sqlmap","contactName":"Pat","contactEmail":"pat@acme.example","type":"referral"}' "$base/partners" | field id 2>/dev/null)
+[ -n "$partner" ] || { echo "not ok - sqlmap: the member cannot create a partner"; exit 0; }
+json -d "{\"partnerId\":\"$partner\",\"direction\":\"inbound\",\"leadName\":\"Lee\"}" "$base/referrals" >/dev/null ||
+    { echo "not ok - sqlmap: the member cannot create a referral"; exit 0; }
 
-run() {  # label, then sqlmap's target arguments
-    local label=$1 before after log
+# answers PATH FROM TO: "total 2xx 401" of sqlmap's requests on PATH (or
+# below it) among the access log's lines FROM+1 to TO.
+answers() {
+    sed -n "$(($2 + 1)),$3p" "$access_log" | awk -F'"' -v path="$1" '
+        $(NF - 1) ~ /sqlmap/ {
+            split($2, request, " "); split($3, status, " ")
+            if (index(request[2], path) != 1) next
+            rest = substr(request[2], length(path) + 1)
+            if (rest != "" && rest !~ /^[?\/%;)]/) next   # another route with this prefix
+            total++
+            if (status[1] ~ /^2/) ok++
+            if (status[1] == 401) refused++
+        }
+        END { print total + 0, ok + 0, refused + 0 }'
+}
+
+run() {  # label, then sqlmap's target arguments (the first: -u URL)
+    local label=$1 before after log path total ok refused
     shift
+    path=${2#"${base%/api/v1}"}
+    path=${path%%\?*}
+    path=${path%\*}
     before=$(wc -l <"$access_log")
     log=$(timeout 900 sqlmap "$@" --cookie="partnerships_session=$cookie" -H "X-CSRF-Token: $csrf" \
         --batch --level="$level" --risk="$risk" --ignore-code=401 --flush-session --disable-coloring \
         --output-dir="$out/sqlmap" 2>&1)
     after=$(wc -l <"$access_log")
+    read -r total ok refused < <(answers "$path" "$before" "$after")
     if echo "$log" | grep -qiE 'identified the following injection point|parameter .* is vulnerable'; then
         echo "not ok - sqlmap: $label: injectable ($((after - before)) requests)"
         echo "$log" | grep -iE 'injection point|Parameter:|Type:|Payload:' | head -n 20
+    elif [ "$total" -eq 0 ] || [ "$ok" -eq 0 ] || [ "$refused" -eq "$total" ] ||
+         { [ "$level" -lt 2 ] && [ "$refused" -gt 0 ]; }; then
+        echo "not ok - sqlmap: $label: not answered by the route ($total requests of sqlmap on $path in the access log, $ok answered 2xx, $refused answered 401)"
     elif echo "$log" | grep -q 'all tested parameters do not appear to be injectable'; then
-        echo "ok - sqlmap: $label: nothing injectable ($((after - before)) requests)"
+        echo "ok - sqlmap: $label: nothing injectable ($total requests, $ok answered 2xx, $refused 401)"
     else
         echo "not ok - sqlmap: $label: did not finish ($((after - before)) requests)"
         echo "$log" | grep -E 'CRITICAL|ERROR' | head -n 5
