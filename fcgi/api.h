@@ -64,8 +64,10 @@ struct route {
     void (*free_input)(void *input);
     unsigned flags;
     /* The OpenAPI document's: a summary ("%s" is the collection on
-     * collection routes) and, for other routes, a JSON object
-     * {"tag", "body": request schema, "ok": status, "response": schema}. */
+     * collection routes) and a JSON object {"operationId"} ("{Collection}"
+     * and "{Record}" in a collection route's: e.g. "Partners", "Partner"),
+     * with, on other routes, {"tag", "body": request schema, "ok": status,
+     * "response": schema, "errors": [statuses of its own]} besides. */
     const char *summary;
     const char *doc;
 };

@@ -30,8 +30,9 @@ static json_t *openapi_ref(const char *name)
     return json_pack("{s:s}", "$ref", ref);
 }
 
-/* "shared-customers" -> "SharedCustomer": the schema name of a collection. */
-static void openapi_schema_name(const struct entity *e, char out[OPENAPI_NAME_BYTES])
+/* "shared-customers" -> "SharedCustomers" (plural) or "SharedCustomer":
+ * the schema name of a collection. */
+static void openapi_pascal_name(const struct entity *e, bool plural, char out[OPENAPI_NAME_BYTES])
 {
     size_t n = 0;
     bool upper = true;
@@ -44,12 +45,57 @@ static void openapi_schema_name(const struct entity *e, char out[OPENAPI_NAME_BY
         out[n++] = upper && *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s;
         upper = false;
     }
-    if (n > 0 && out[n - 1] == 's')
+    if (!plural && n > 0 && out[n - 1] == 's')
         n--;
     out[n] = '\0';
 }
 
-/* The JSON schema of each field type (JSON text), indexed by field_type. */
+static void openapi_schema_name(const struct entity *e, char out[OPENAPI_NAME_BYTES])
+{
+    openapi_pascal_name(e, false, out);
+}
+
+/* op.operationId, from the route doc's "operationId"; on collection routes
+ * "{Collection}" becomes e.g. "SharedCustomers" and "{Record}"
+ * "SharedCustomer" (listPartners, getPartnerHistory). */
+static void openapi_set_operation_id(json_t *op, const struct route *route, const struct entity *e)
+{
+    json_t *doc = route->doc ? json_loads(route->doc, 0, NULL) : NULL;
+    const char *template = json_string_value(json_object_get(doc, "operationId"));
+    char id[4 * OPENAPI_NAME_BYTES];
+    size_t n = 0;
+
+    for (const char *s = template; s && *s && n + 1 < sizeof(id);) {
+        char name[OPENAPI_NAME_BYTES];
+        size_t skip = 0;
+
+        if (e && strncmp(s, "{Collection}", 12) == 0) {
+            openapi_pascal_name(e, true, name);
+            skip = 12;
+        } else if (e && strncmp(s, "{Record}", 8) == 0) {
+            openapi_pascal_name(e, false, name);
+            skip = 8;
+        }
+        if (skip) {
+            int w = snprintf(id + n, sizeof(id) - n, "%s", name);
+
+            if (w < 0 || (size_t)w >= sizeof(id) - n)
+                break;
+            n += (size_t)w;
+            s += skip;
+        } else {
+            id[n++] = *s++;
+        }
+    }
+    id[n] = '\0';
+    if (template)
+        json_object_set_new(op, "operationId", json_string(id));
+    json_decref(doc);
+}
+
+/* The JSON schema of each field type (JSON text), indexed by field_type.
+ * Objects of free form say so (additionalProperties), so that a generated
+ * client may read their keys. */
 static const char *const openapi_field_types[] = {
     [FIELD_TEXT] = "{\"type\": \"string\"}",
     [FIELD_ENUM] = "{\"type\": \"string\"}",
@@ -61,8 +107,8 @@ static const char *const openapi_field_types[] = {
     [FIELD_TIMESTAMP] = "{\"type\": \"string\", \"format\": \"date-time\"}",
     [FIELD_REF] = "{\"type\": \"string\"}",
     [FIELD_STRINGS] = "{\"type\": \"array\", \"items\": {\"type\": \"string\"}}",
-    [FIELD_OBJECTS] = "{\"type\": \"array\", \"items\": {\"type\": \"object\"}}",
-    [FIELD_JSON] = "{\"type\": \"object\"}",
+    [FIELD_OBJECTS] = "{\"type\": \"array\", \"items\": {\"type\": \"object\", \"additionalProperties\": true}}",
+    [FIELD_JSON] = "{\"type\": \"object\", \"additionalProperties\": true}",
 };
 
 /* The JSON schema of one field: its type's, with an enumeration's labels. */
@@ -124,8 +170,14 @@ static json_t *openapi_entity_schema(const struct db *db, const struct entity *e
         snprintf(key, sizeof(key), "%s.%s", e->table, column);
         column_kind = json_string_value(json_object_get(columns, key));
         /* Fields that are no column (derived in the JSON function) may be null. */
-        if (!column_kind || strcmp(column_kind, "nullable") == 0)
+        if (!column_kind || strcmp(column_kind, "nullable") == 0) {
+            json_t *labels = json_object_get(schema, "enum");
+
             json_object_set_new(schema, "nullable", json_true());
+            /* OpenAPI 3.0: an enumeration admits null only when it lists it. */
+            if (labels)
+                json_array_append_new(labels, json_null());
+        }
         if (field->type == FIELD_REF) {
             char ref_key[sizeof(key) + 4];
             json_t *target;
@@ -147,6 +199,11 @@ static json_t *openapi_entity_schema(const struct db *db, const struct entity *e
         if ((field->flags & FIELD_WRITE) && column_kind && strcmp(column_kind, "required") == 0)
             json_array_append_new(required, json_string(field->name));
         json_object_set_new(properties, field->name, schema);
+    }
+    /* OpenAPI 3.0: "required" lists at least one name, or is left out. */
+    if (json_array_size(required) == 0) {
+        json_decref(required);
+        return json_pack("{s:s, s:o}", "type", "object", "properties", properties);
     }
     return json_pack("{s:s, s:o, s:o}", "type", "object", "properties", properties, "required", required);
 }
@@ -225,12 +282,19 @@ static json_t *openapi_responses(const struct route *route, int ok, json_t *ok_s
     json_object_set_new(responses, status, success);
 
 #define OPENAPI_ERROR(code) json_object_set_new(responses, code, json_pack("{s:s}", "$ref", "#/components/responses/Error"))
-    if (route->flags & (ROUTE_JSON | ROUTE_QUERY | ROUTE_CSV))
-        OPENAPI_ERROR("400");
+    /* Any route refuses query parameters it does not take and a malformed
+     * If-Match (router.c), and a path or query over its limit (http.h);
+     * the others refuse bad bodies and queries. */
+    OPENAPI_ERROR("400");
+    OPENAPI_ERROR("414");
     if (!(route->flags & ROUTE_PUBLIC)) {
         OPENAPI_ERROR("401");
         if (route->method != HTTP_GET || (route->flags & ROUTE_ADMIN))
             OPENAPI_ERROR("403");
+        /* A write: a unique field taken, the record busy or changed at the
+         * same time (db.c), what it belongs to in the trash. */
+        if (route->method != HTTP_GET)
+            OPENAPI_ERROR("409");
     }
     if (strstr(route->pattern, ":id"))
         OPENAPI_ERROR("404");
@@ -239,9 +303,22 @@ static json_t *openapi_responses(const struct route *route, int ok, json_t *ok_s
     if (route->flags & (ROUTE_JSON | ROUTE_CSV)) {
         OPENAPI_ERROR("413");
         OPENAPI_ERROR("415");
-        OPENAPI_ERROR("422");
     }
+    /* Fields of a body, or filter values of a query, that are not valid. */
+    if (route->flags & (ROUTE_JSON | ROUTE_CSV | ROUTE_QUERY))
+        OPENAPI_ERROR("422");
     OPENAPI_ERROR("503");
+    {
+        /* The route doc's "errors": statuses of its own (a sign-in's 401). */
+        json_t *doc = route->doc ? json_loads(route->doc, 0, NULL) : NULL, *code;
+        size_t i;
+
+        json_array_foreach(json_object_get(doc, "errors"), i, code) {
+            snprintf(status, sizeof(status), "%d", (int)json_integer_value(code));
+            OPENAPI_ERROR(status);
+        }
+        json_decref(doc);
+    }
 #undef OPENAPI_ERROR
     return responses;
 }
@@ -334,7 +411,9 @@ static json_t *openapi_entity_operation(const struct db *db, const struct route 
             json_array_extend(params, list_params);
             json_decref(list_params);
         }
-        return openapi_csv_operation(route, summary, e->collection, params);
+        op = openapi_csv_operation(route, summary, e->collection, params);
+        openapi_set_operation_id(op, route, e);
+        return op;
     }
     if (route->flags & ROUTE_QUERY) {
         json_t *list_params = openapi_list_parameters(db, e);
@@ -368,6 +447,7 @@ static json_t *openapi_entity_operation(const struct db *db, const struct route 
                                                         "\"version\": refuse with 412 when the record has changed"));
     op = json_pack("{s:s, s:[s], s:o, s:o}", "summary", summary, "tags", e->collection, "parameters", params,
                    "responses", openapi_responses(route, ok, ok_schema, conditional));
+    openapi_set_operation_id(op, route, e);
     if (route->flags & ROUTE_JSON) {
         if (route->method == HTTP_PATCH)
             strncat(schema_name, "Changes", sizeof(schema_name) - strlen(schema_name) - 1);
@@ -377,8 +457,8 @@ static json_t *openapi_entity_operation(const struct db *db, const struct route 
     return op;
 }
 
-/* One operation of any other route, from its doc:
- * {"body": schema, "ok": status, "response": schema, "tag": name}. */
+/* One operation of any other route, from its doc: {"operationId": name,
+ * "body": schema, "ok": status, "response": schema, "tag": name}. */
 static json_t *openapi_route_operation(const struct route *route)
 {
     json_error_t error;
@@ -414,18 +494,23 @@ static json_t *openapi_route_operation(const struct route *route)
                                                           openapi_json_content(json_incref(body))));
     if (route->flags & ROUTE_PUBLIC)
         json_object_set_new(op, "security", json_array());
+    openapi_set_operation_id(op, route, NULL);
     json_decref(doc);
     return op;
 }
 
-/* Schemas that are not entities: errors, users, history. */
+/* Schemas that are not entities: errors, users, history, the oplog. */
 static json_t *openapi_common_schemas(void)
 {
     static const char schemas[] =
         "{\"Error\": {\"type\": \"object\", \"properties\": {\"error\": {\"type\": \"object\", \"properties\": {"
         "  \"code\": {\"type\": \"string\"}, \"message\": {\"type\": \"string\"},"
         "  \"fields\": {\"type\": \"object\", \"additionalProperties\": {\"type\": \"string\"}},"
-        "  \"current\": {\"type\": \"object\", \"description\": \"412: the record as it is now\"}}}}},"
+        "  \"current\": {\"type\": \"object\", \"additionalProperties\": true,"
+        "   \"description\": \"412: the record as it is now\"},"
+        "  \"rows\": {\"type\": \"array\", \"description\": \"422 of an import: the rows that are not valid\","
+        "   \"items\": {\"type\": \"object\", \"properties\": {\"row\": {\"type\": \"integer\"},"
+        "    \"fields\": {\"type\": \"object\", \"additionalProperties\": {\"type\": \"string\"}}}}}}}}},"
         " \"User\": {\"type\": \"object\", \"properties\": {"
         "  \"id\": {\"type\": \"string\"}, \"email\": {\"type\": \"string\"}, \"name\": {\"type\": \"string\"},"
         "  \"role\": {\"type\": \"string\", \"enum\": [\"admin\", \"member\"]}, \"disabled\": {\"type\": \"boolean\"},"
@@ -437,7 +522,19 @@ static json_t *openapi_common_schemas(void)
         "   \"actor\": {\"type\": \"object\", \"nullable\": true, \"properties\": {"
         "     \"id\": {\"type\": \"string\"}, \"name\": {\"type\": \"string\"}}},"
         "   \"op\": {\"type\": \"string\", \"enum\": [\"insert\", \"update\", \"delete\", \"restore\"]},"
-        "   \"changes\": {\"type\": \"object\", \"description\": \"field: [old, new]\"}}}}}}}";
+        "   \"changes\": {\"type\": \"object\", \"additionalProperties\": true,"
+        "    \"description\": \"field: [old, new]\"}}}}}},"
+        " \"OplogEntry\": {\"type\": \"object\", \"properties\": {"
+        "  \"seq\": {\"type\": \"integer\"}, \"at\": {\"type\": \"string\", \"format\": \"date-time\"},"
+        "  \"actor\": {\"type\": \"object\", \"nullable\": true, \"properties\": {"
+        "    \"id\": {\"type\": \"string\"}, \"name\": {\"type\": \"string\"}}},"
+        "  \"entity\": {\"type\": \"string\", \"description\": \"the collection, e.g. partners\"},"
+        "  \"recordId\": {\"type\": \"string\"},"
+        "  \"partnerId\": {\"type\": \"string\", \"nullable\": true,"
+        "   \"description\": \"the partner the record belongs to\"},"
+        "  \"op\": {\"type\": \"string\", \"enum\": [\"insert\", \"update\", \"delete\", \"restore\"]},"
+        "  \"changes\": {\"type\": \"object\", \"additionalProperties\": true,"
+        "   \"description\": \"field: [old, new]\"}}}}";
 
     return json_loads(schemas, 0, NULL);
 }
@@ -479,12 +576,24 @@ json_t *openapi_document(struct db *db)
         char changes_name[OPENAPI_NAME_BYTES + 8];
         json_t *schema = openapi_entity_schema(db, entities[i], columns), *changes = json_deep_copy(schema);
 
-        /* A PATCH body: the same fields, none of them required. */
+        /* A PATCH body: the same fields, none of them required, and no
+         * defaults (a field left out keeps its value). */
         openapi_schema_name(entities[i], schema_name);
         snprintf(changes_name, sizeof(changes_name), "%sChanges", schema_name);
         json_object_del(changes, "required");
+        {
+            const char *name;
+            json_t *property;
+
+            json_object_foreach(json_object_get(changes, "properties"), name, property)
+                json_object_del(property, "default");
+        }
         json_object_set_new(schemas, schema_name, schema);
-        json_object_set_new(schemas, changes_name, changes);
+        /* Views are read only: no PATCH, no changes. */
+        if (entities[i]->view)
+            json_decref(changes);
+        else
+            json_object_set_new(schemas, changes_name, changes);
     }
     for (size_t r = 0; r < nroutes; r++) {
         const struct route *route = &routes[r];

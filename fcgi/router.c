@@ -19,8 +19,12 @@
 /* Paths are below /api/v1.  ":id" matches a record id, ":collection" the
  * name of an entity (entity.c serves those).  First match wins. */
 /* JSON schema fragments of the route docs. */
+/* Every doc starts with the operation's id; on collection routes
+ * "{Collection}" and "{Record}" stand for e.g. "Partners" and "Partner". */
+#define DOC_ID(id) "{\"operationId\":\"" id "\""
 #define DOC_USER "{\"$ref\":\"#/components/schemas/User\"}"
-#define DOC_SESSION "{\"type\":\"object\",\"properties\":{\"user\":" DOC_USER ",\"csrfToken\":{\"type\":\"string\"}}}"
+#define DOC_SESSION "{\"type\":\"object\",\"properties\":{\"user\":" DOC_USER ",\"csrfToken\":" \
+                    "{\"type\":\"string\",\"nullable\":true,\"description\":\"null with a bearer token\"}}}"
 #define DOC_TOKEN "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}," \
                   "\"token\":{\"type\":\"string\",\"description\":\"shown once\"},\"createdAt\":{\"type\":\"string\"}," \
                   "\"lastUsedAt\":{\"type\":\"string\",\"nullable\":true}}}"
@@ -36,79 +40,100 @@
  * name of an entity (entity.c serves those).  First match wins. */
 static const struct route routes[] = {
     {HTTP_GET, "/health", NULL, health_get, NULL, ROUTE_PUBLIC, "Is the service and its database up (503 if not)",
-     "{\"tag\":\"operations\",\"response\":" DOC_STRINGS(DOC_STRING("status") "," DOC_STRING("database")) "}"},
+     DOC_ID("getHealth") ",\"tag\":\"operations\","
+     "\"response\":" DOC_STRINGS(DOC_STRING("status") "," DOC_STRING("database")) "}"},
     {HTTP_GET, "/openapi.json", NULL, openapi_get, NULL, ROUTE_PUBLIC, "This document",
-     "{\"tag\":\"operations\",\"response\":{\"type\":\"object\"}}"},
+     DOC_ID("getOpenApiDocument") ",\"tag\":\"operations\","
+     "\"response\":{\"type\":\"object\",\"additionalProperties\":true}}"},
     {HTTP_POST, "/session", NULL, auth_session_create, NULL, ROUTE_PUBLIC | ROUTE_JSON,
      "Sign in: sets the session cookie; 401 for a wrong email or password, 429 after too many. "
      "In remote-user mode, the body {} signs in the user nginx authenticated",
-     "{\"body\":" DOC_STRINGS(DOC_STRING("email") "," DOC_STRING("password")) ",\"response\":" DOC_SESSION "}"},
+     DOC_ID("signIn") ",\"errors\":[401,429],\"body\":" DOC_STRINGS(DOC_STRING("email") "," DOC_STRING("password"))
+     ",\"response\":" DOC_SESSION "}"},
     {HTTP_DELETE, "/session", NULL, auth_session_delete, NULL, 0, "Sign out: the session ends on the server",
-     "{\"ok\":204}"},
+     DOC_ID("signOut") ",\"ok\":204}"},
     {HTTP_GET, "/me", NULL, auth_me, NULL, 0, "The signed-in user and a fresh CSRF token",
-     "{\"response\":" DOC_SESSION "}"},
+     DOC_ID("getMe") ",\"response\":" DOC_SESSION "}"},
     {HTTP_POST, "/me/password", NULL, auth_password_change, NULL, ROUTE_JSON,
      "Change the own password; other sessions end",
-     "{\"ok\":204,\"body\":" DOC_STRINGS(DOC_STRING("currentPassword") "," DOC_STRING("newPassword")) "}"},
+     DOC_ID("changePassword") ",\"ok\":204,"
+     "\"body\":" DOC_STRINGS(DOC_STRING("currentPassword") "," DOC_STRING("newPassword")) "}"},
     {HTTP_GET, "/me/tokens", NULL, auth_tokens_list, NULL, 0, "The own API tokens (without their values)",
-     "{\"response\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":" DOC_TOKEN "}}}}"},
+     DOC_ID("listTokens")
+     ",\"response\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":" DOC_TOKEN "}}}}"},
     {HTTP_POST, "/me/tokens", NULL, auth_tokens_create, NULL, ROUTE_JSON,
      "A new API token, its value shown once (send it as Authorization: Bearer)",
-     "{\"ok\":201,\"body\":" DOC_STRINGS(DOC_STRING("name")) ",\"response\":" DOC_TOKEN "}"},
-    {HTTP_DELETE, "/me/tokens/:id", NULL, auth_tokens_delete, NULL, 0, "Revoke an own API token", "{\"ok\":204}"},
+     DOC_ID("createToken") ",\"ok\":201,\"body\":" DOC_STRINGS(DOC_STRING("name")) ",\"response\":" DOC_TOKEN "}"},
+    {HTTP_DELETE, "/me/tokens/:id", NULL, auth_tokens_delete, NULL, 0, "Revoke an own API token",
+     DOC_ID("deleteToken") ",\"ok\":204}"},
     {HTTP_GET, "/users", NULL, users_list, NULL, 0, "Every user (for owner pickers and history)",
-     "{\"tag\":\"users\",\"response\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":"
-     DOC_USER "}}}}"},
+     DOC_ID("listUsers") ",\"tag\":\"users\","
+     "\"response\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":" DOC_USER "}}}}"},
     {HTTP_POST, "/users", NULL, users_create, NULL, ROUTE_JSON | ROUTE_ADMIN, "Add a user (admins only)",
-     "{\"tag\":\"users\",\"ok\":201,\"body\":{\"type\":\"object\",\"required\":[\"email\",\"name\"],\"properties\":{"
+     DOC_ID("createUser") ",\"tag\":\"users\",\"ok\":201,"
+     "\"body\":{\"type\":\"object\",\"required\":[\"email\",\"name\"],\"properties\":{"
      DOC_STRING("email") "," DOC_STRING("name") ",\"role\":{\"type\":\"string\",\"enum\":[\"admin\",\"member\"]},"
      DOC_STRING("password") "}},\"response\":" DOC_USER "}"},
     {HTTP_PATCH, "/users/:id", NULL, users_patch, NULL, ROUTE_JSON | ROUTE_ADMIN,
      "Rename, change the role of, or disable a user (admins only); disabling ends their sessions and tokens",
-     "{\"tag\":\"users\",\"body\":{\"type\":\"object\",\"properties\":{" DOC_STRING("name")
+     DOC_ID("updateUser") ",\"tag\":\"users\",\"body\":{\"type\":\"object\",\"properties\":{" DOC_STRING("name")
      ",\"role\":{\"type\":\"string\",\"enum\":[\"admin\",\"member\"]},\"disabled\":{\"type\":\"boolean\"}}},"
      "\"response\":" DOC_USER "}"},
     {HTTP_GET, "/templates", NULL, templates_list, NULL, 0, "The built-in templates, in the playbook's order",
-     "{\"tag\":\"templates\",\"response\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\","
+     DOC_ID("listTemplates") ",\"tag\":\"templates\","
+     "\"response\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\","
      "\"items\":" DOC_TEMPLATE "}}}}"},
     {HTTP_GET, "/templates/:id", NULL, templates_get, NULL, 0, "One template by its key",
-     "{\"tag\":\"templates\",\"response\":" DOC_TEMPLATE "}"},
+     DOC_ID("getTemplate") ",\"tag\":\"templates\",\"response\":" DOC_TEMPLATE "}"},
     {HTTP_GET, "/overview", NULL, overview_get, NULL, 0,
      "The overview callout: active partners, revenue attributed, intros made, reviews due",
-     "{\"tag\":\"figures\",\"response\":{\"type\":\"object\",\"properties\":{"
+     DOC_ID("getOverview") ",\"tag\":\"figures\",\"response\":{\"type\":\"object\",\"properties\":{"
      "\"activePartners\":{\"type\":\"integer\"},\"revenueAttributed\":{\"type\":\"number\"},"
      "\"introsMade\":{\"type\":\"integer\"},\"reviewsDue\":{\"type\":\"integer\"},"
      "\"partners\":{\"type\":\"integer\"},"
      "\"partnersByStatus\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"integer\"}}}}}"},
     {HTTP_GET, "/oplog", oplog_check, oplog_list, free, ROUTE_QUERY,
      "The oplog rows this user may see after since, oldest first (for audit and sync)",
-     "{\"tag\":\"figures\",\"parameters\":[\"since\",\"limit\"],\"response\":{\"type\":\"object\",\"properties\":{"
-     "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"next\":{\"type\":\"integer\"}}}}"},
+     DOC_ID("listOplog") ",\"tag\":\"figures\",\"parameters\":[\"since\",\"limit\"],"
+     "\"response\":{\"type\":\"object\",\"properties\":{"
+     "\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/OplogEntry\"}},"
+     "\"next\":{\"type\":\"integer\"}}}}"},
     {HTTP_GET, "/referrals/:id/intro", NULL, referral_intro, NULL, 0,
      "The intro request text of a referral, filled from it and its partner",
-     "{\"tag\":\"referrals\",\"response\":{\"type\":\"object\",\"properties\":{"
-     "\"text\":{\"type\":\"string\"},\"to\":{\"type\":\"object\"},\"leadOptIn\":{\"type\":\"boolean\"},"
+     DOC_ID("getReferralIntro") ",\"tag\":\"referrals\",\"response\":{\"type\":\"object\",\"properties\":{"
+     DOC_STRING("referralId") "," DOC_STRING("partnerId") "," DOC_STRING("text") ","
+     "\"to\":" DOC_STRINGS(DOC_STRING("name") "," DOC_STRING("email")) ",\"leadOptIn\":{\"type\":\"boolean\"},"
      "\"partnerOptIn\":{\"type\":\"boolean\"}}}}"},
     {HTTP_GET, "/boards/:collection", entity_check_board, entity_board, entity_free_input, ROUTE_QUERY,
-     "The %s kanban: every status column in pipeline order, with count, revenue and the first cards", NULL},
+     "The %s kanban: every status column in pipeline order, with count, revenue and the first cards",
+     DOC_ID("get{Collection}Board") "}"},
     {HTTP_GET, "/:collection.csv", entity_check_csv, entity_csv, entity_free_input, ROUTE_QUERY,
-     "%s as CSV (RFC 4180): the list's filters and sort, every row (up to 100,000)", NULL},
+     "%s as CSV (RFC 4180): the list's filters and sort, every row (up to 100,000)",
+     DOC_ID("export{Collection}Csv") "}"},
     {HTTP_POST, "/:collection/import", entity_check_import, entity_import, entity_free_import_input, ROUTE_CSV,
-     "Create %s from a CSV file with a header of field names: all rows or none", NULL},
+     "Create %s from a CSV file with a header of field names: all rows or none",
+     DOC_ID("import{Collection}Csv") "}"},
     {HTTP_GET, "/:view", entity_check_list, entity_list, entity_free_input, ROUTE_QUERY,
-     "The %s table: filters, search, sort, paging", NULL},
+     "The %s table: filters, search, sort, paging",
+     DOC_ID("list{Collection}") "}"},
     {HTTP_GET, "/:collection", entity_check_list, entity_list, entity_free_input, ROUTE_QUERY,
-     "List %s: filters, search, sort, paging, or the trash", NULL},
+     "List %s: filters, search, sort, paging, or the trash",
+     DOC_ID("list{Collection}") "}"},
     {HTTP_POST, "/:collection", entity_check_write, entity_create, entity_free_input, ROUTE_JSON,
-     "Create one of %s", NULL},
-    {HTTP_GET, "/:collection/:id", NULL, entity_get, NULL, 0, "One of %s (also from the trash)", NULL},
+     "Create one of %s",
+     DOC_ID("create{Record}") "}"},
+    {HTTP_GET, "/:collection/:id", NULL, entity_get, NULL, 0, "One of %s (also from the trash)",
+     DOC_ID("get{Record}") "}"},
     {HTTP_PATCH, "/:collection/:id", entity_check_write, entity_patch, entity_free_input, ROUTE_JSON,
-     "Change some fields of one of %s", NULL},
-    {HTTP_DELETE, "/:collection/:id", NULL, entity_delete, NULL, 0, "Move one of %s to the trash", NULL},
+     "Change some fields of one of %s",
+     DOC_ID("update{Record}") "}"},
+    {HTTP_DELETE, "/:collection/:id", NULL, entity_delete, NULL, 0, "Move one of %s to the trash",
+     DOC_ID("delete{Record}") "}"},
     {HTTP_POST, "/:collection/:id/restore", NULL, entity_restore, NULL, 0, "Restore one of %s from the trash",
-     NULL},
+     DOC_ID("restore{Record}") "}"},
     {HTTP_GET, "/:collection/:id/history", NULL, entity_history, NULL, 0,
-     "The history of one of %s from the oplog, oldest first", NULL},
+     "The history of one of %s from the oplog, oldest first",
+     DOC_ID("get{Record}History") "}"},
 };
 
 const struct route *router_routes(size_t *count)

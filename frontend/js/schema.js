@@ -29,7 +29,8 @@ export async function loadSchema() {
         name: field,
         type: s.type,
         format: s.format || null,
-        enum: s.enum || null,
+        // A nullable enumeration lists null too (OpenAPI 3.0): "nullable" says it.
+        enum: s.enum ? s.enum.filter((v) => v !== null) : null,
         readOnly: Boolean(s.readOnly),
         nullable: Boolean(s.nullable),
         required: required.has(field),
