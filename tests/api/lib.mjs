@@ -2,6 +2,7 @@
 // token like a browser would, or sends a Bearer token like a script.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { assertAnswer } from './contract.mjs';
 
 const origin = process.env.API_BASE ?? 'http://127.0.0.1:8091';
 export const BASE = `${origin}/api/v1`;
@@ -20,6 +21,8 @@ export class Client {
   }
 
   // method, path below /api/v1; body is sent as JSON unless raw is given.
+  // Every answer is checked against the OpenAPI document (contract.mjs):
+  // one it does not describe fails the test.
   async req(method, path, { body, raw, headers = {}, csrf = true } = {}) {
     const h = { ...headers };
     if (this.cookie) h.cookie = `partnerships_session=${this.cookie}`;
@@ -42,6 +45,7 @@ export class Client {
     } catch {
       json = null;
     }
+    await assertAnswer(BASE, method, path, res.status, res.headers.get('content-type'), text);
     return { status: res.status, headers: res.headers, json, text, setCookie };
   }
 
