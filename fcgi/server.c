@@ -27,8 +27,8 @@ enum {
     SERVER_IDLE_SECONDS = 2   /* an idle kept-alive connection is closed after this */
 };
 
+/* A worker's: SIGTERM came (finish the request in hand, then leave). */
 static volatile sig_atomic_t server_stopping;
-static volatile sig_atomic_t server_reloading;
 
 static void server_on_stop(int sig)
 {
@@ -37,19 +37,8 @@ static void server_on_stop(int sig)
     FCGX_ShutdownPending();
 }
 
-static void server_on_reload(int sig)
-{
-    (void)sig;
-    server_reloading = 1;
-}
-
-static void server_on_child(int sig)
-{
-    (void)sig;
-}
-
-/* Installs handler for sig without SA_RESTART, so that a blocked accept()
- * or waitpid() returns EINTR and the flag is seen. */
+/* Installs handler for sig without SA_RESTART, so that a worker blocked in
+ * accept() returns EINTR and sees the flag. */
 static void server_signal(int sig, void (*handler)(int))
 {
     struct sigaction sa;
@@ -58,6 +47,17 @@ static void server_signal(int sig, void (*handler)(int))
     sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
     sigaction(sig, &sa, NULL);
+}
+
+/* The signals the master takes with sigtimedwait(), blocked in it all the
+ * time, so that none can come between a test of state and the wait. */
+static void server_master_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGHUP);
+    sigaddset(set, SIGCHLD);
 }
 
 static double server_ms_since(const struct timespec *start)
@@ -69,7 +69,8 @@ static double server_ms_since(const struct timespec *start)
 }
 
 /* Reads the body into req (at most HTTP_MAX_BODY_BYTES; a larger declared
- * length is left unread and answered 413 by the router). */
+ * length is left unread and answered 413 by the router).  Returns 0, or the
+ * status to answer: 400 for a body cut short, 500 out of memory. */
 static int server_read_body(FCGX_Request *request, struct http_request *req)
 {
     size_t want;
@@ -80,10 +81,13 @@ static int server_read_body(FCGX_Request *request, struct http_request *req)
     want = (size_t)req->content_length;
     req->body = malloc(want + 1);
     if (!req->body)
-        return -1;
+        return 500;
+    /* FCGX_GetStr returns what arrived before the stream ended, never an
+     * error: a body shorter than its Content-Length (a client or web server
+     * that stopped sending) must not pass for the whole of it. */
     got = FCGX_GetStr(req->body, (int)want, request->in);
-    if (got < 0)
-        return -1;
+    if (got != (int)want || FCGX_GetError(request->in))
+        return 400;
     req->body_len = (size_t)got;
     req->body[req->body_len] = '\0';
     return 0;
@@ -129,8 +133,8 @@ static void server_handle(FCGX_Request *request, struct db *db)
     status = http_request_init(&req, request->envp, &message);
     if (status) {
         http_error(&resp, status, message);
-    } else if (server_read_body(request, &req)) {
-        http_error(&resp, 400, "the request body could not be read");
+    } else if ((status = server_read_body(request, &req)) != 0) {
+        http_error(&resp, status, status == 400 ? "the request body is shorter than its Content-Length" : "out of memory");
     } else {
         ctx.req = &req;
         ctx.resp = &resp;
@@ -162,11 +166,17 @@ static void server_worker(int listen_fd)
 {
     FCGX_Request request;
     struct db *db;
+    sigset_t all, term;
 
     server_signal(SIGTERM, server_on_stop);
     server_signal(SIGINT, SIG_IGN);   /* the master handles Ctrl-C */
     server_signal(SIGHUP, SIG_IGN);
+    signal(SIGCHLD, SIG_DFL);
     signal(SIGPIPE, SIG_IGN);
+    server_master_signals(&all);
+    sigprocmask(SIG_UNBLOCK, &all, NULL);
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
     srandom((unsigned)getpid() ^ (unsigned)time(NULL));
     db = db_open(config.database_url);
     if (db)
@@ -178,9 +188,14 @@ static void server_worker(int listen_fd)
     if (db_ensure(db))
         log_error("worker started without the database; it will answer 503 until it is back");
     while (!server_stopping && FCGX_Accept_r(&request) >= 0) {
+        /* A stop or a reload lets the request in hand finish: SIGTERM waits
+         * until its answer is written, since libfcgi gives up a read or a
+         * write that a signal interrupts (a body or an answer cut short). */
+        sigprocmask(SIG_BLOCK, &term, NULL);
         server_handle(&request, db);
         server_idle_timeout(request.ipcFd);
         FCGX_Finish_r(&request);
+        sigprocmask(SIG_UNBLOCK, &term, NULL);
     }
     FCGX_Free(&request, 1);
     db_close(db);
@@ -263,11 +278,42 @@ static int server_reload(pid_t *workers, int nworkers, int listen_fd)
     return n;
 }
 
+/* Collects the workers that ended and empties their slots.  Returns how
+ * many of them ended on their own (not asked to by a stop or a reload). */
+static int server_reap(pid_t *workers, int nworkers)
+{
+    int wstatus, crashed = 0;
+    pid_t pid;
+
+    while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0) {
+        for (int i = 0; i < nworkers; i++) {
+            if (workers[i] != pid)
+                continue;
+            log_error("worker %d ended (%s %d); starting another", (int)pid,
+                      WIFSIGNALED(wstatus) ? "signal" : "status",
+                      WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : WEXITSTATUS(wstatus));
+            workers[i] = 0;
+            crashed++;
+        }
+    }
+    return crashed;
+}
+
+/* Starts a worker in every empty slot.  A fork that fails (out of processes
+ * or memory) leaves its slot empty for the next round, a second later. */
+static void server_fill(pid_t *workers, int nworkers, int listen_fd)
+{
+    for (int i = 0; i < nworkers; i++)
+        if (workers[i] <= 0)
+            workers[i] = server_spawn(listen_fd);
+}
+
 int server_run(void)
 {
     pid_t workers[SERVER_MAX_WORKERS] = {0};
     int nworkers = config.workers > SERVER_MAX_WORKERS ? SERVER_MAX_WORKERS : config.workers;
     int listen_fd;
+    sigset_t signals;
 
     if (FCGX_Init()) {
         log_error("FastCGI library initialisation failed");
@@ -276,43 +322,29 @@ int server_run(void)
     listen_fd = server_listen();
     if (listen_fd < 0)
         return 1;
-    server_signal(SIGTERM, server_on_stop);
-    server_signal(SIGINT, server_on_stop);
-    server_signal(SIGHUP, server_on_reload);
-    server_signal(SIGCHLD, server_on_child);
+    server_master_signals(&signals);
+    sigprocmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    for (int i = 0; i < nworkers; i++)
-        workers[i] = server_spawn(listen_fd);
+    server_fill(workers, nworkers, listen_fd);
     log_info("serving with %d workers", nworkers);
 
-    while (!server_stopping) {
-        int wstatus;
-        pid_t pid;
+    for (;;) {
+        struct timespec tick = {1, 0};
+        int sig;
 
-        if (server_reloading) {
-            server_reloading = 0;
+        if (server_reap(workers, nworkers)) {
+            struct timespec pause = {0, 100 * 1000 * 1000};   /* no fork storm */
+
+            nanosleep(&pause, NULL);
+        }
+        server_fill(workers, nworkers, listen_fd);
+        sig = sigtimedwait(&signals, NULL, &tick);
+        if (sig == SIGTERM || sig == SIGINT)
+            break;
+        if (sig == SIGHUP)
             nworkers = server_reload(workers, nworkers, listen_fd);
-        }
-        pid = waitpid(-1, &wstatus, 0);
-        if (pid < 0) {
-            if (errno == ECHILD)
-                sleep(1);
-            continue;
-        }
-        for (int i = 0; i < nworkers; i++) {
-            if (workers[i] != pid)
-                continue;
-            log_error("worker %d ended (%s %d); starting another", (int)pid,
-                      WIFSIGNALED(wstatus) ? "signal" : "status",
-                      WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : WEXITSTATUS(wstatus));
-            if (!server_stopping) {
-                struct timespec pause = {0, 100 * 1000 * 1000};   /* no fork storm */
-
-                nanosleep(&pause, NULL);
-                workers[i] = server_spawn(listen_fd);
-            }
-        }
+        /* SIGCHLD, or a second gone by: the next round reaps and refills. */
     }
     log_info("stopping: workers finish the requests in hand");
     server_signal_all(workers, nworkers, SIGTERM);

@@ -24,7 +24,7 @@ printf 'alice:{PLAIN}alice-pw\nbob:{PLAIN}bob-pw\ncarol@elsewhere.test:{PLAIN}ca
 cp /etc/nginx/fastcgi_params "$dir/fastcgi_params"
 sed -e "s|unix:/run/partnerships/partnerships.sock|unix:$dir/sso.sock|" \
     "$root/deploy/nginx/partnerships-http.conf" >"$dir/partnerships-http.conf"
-"$root/deploy/nginx/snippet.sh" / "$root/frontend" >"$dir/partnerships.conf"
+"$root/deploy/nginx/snippet.sh" / "$var/www" >"$dir/partnerships.conf"
 nginx_conf "$dir" "
 
     # Remote-user mode behind auth_basic.
