@@ -214,7 +214,7 @@ static json_t *openapi_parameter(const char *name, const char *in, json_t *schem
                      "schema", schema, "description", description);
 }
 
-/* The list parameters of API.md, with this entity's filters and sort keys. */
+/* The list parameters (fcgi/README.md "Collections"), with this entity's filters and sort keys. */
 static json_t *openapi_list_parameters(const struct db *db, const struct entity *e)
 {
     json_t *params = json_array(), *sort_keys = json_array();
@@ -269,7 +269,7 @@ static json_t *openapi_json_content(json_t *schema)
 }
 
 /* The responses of an operation: its success, then the errors its flags and
- * path make possible (API.md "Errors"). */
+ * path make possible (fcgi/README.md "Errors"). */
 static json_t *openapi_responses(const struct route *route, int ok, json_t *ok_schema, bool conditional)
 {
     char status[8];
@@ -628,7 +628,7 @@ json_t *openapi_document(struct db *db)
         "security", "session", "bearer",
         "paths", paths,
         "components", "schemas", schemas,
-            "responses", "Error", "description", "an error (API.md \"Errors\")",
+            "responses", "Error", "description", "an error: its code, a message, and the fields of a body that are wrong",
                 "content", openapi_json_content(openapi_ref("Error")),
             "securitySchemes", "session", "type", "apiKey", "in", "cookie", "name", "partnerships_session",
                 "bearer", "type", "http", "scheme", "bearer", "description", "an API token from POST /me/tokens");
