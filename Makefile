@@ -31,6 +31,12 @@ FUZZ    := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/fuzz/fuzz_%,$(wildcard tests/
 FUZZ_SECONDS ?= 60
 # libFuzzer with AddressSanitizer and UndefinedBehaviorSanitizer (clang).
 FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+# The sanitizer and fuzzer builds compile each source once, into objects
+# that the program, every unit test and every harness link.
+ASAN_OBJ := $(patsubst fcgi/%.c,$(BUILD)/asan/obj/%.o,$(SRC))
+ASAN_LIB := $(filter-out %/main.o,$(ASAN_OBJ))
+FUZZ_LIB := $(patsubst fcgi/%.c,$(BUILD)/fuzz/obj/%.o,$(LIB_SRC))
+JOBS    := -j$(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all deps run test bench soak clean install help unit fuzz fuzzers
 
@@ -57,24 +63,30 @@ $(BUILD)/release/partnerships: $(SRC) $(HDR) | $(BUILD)/release
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(SRC) $(LDLIBS)
 
 # The test build: AddressSanitizer and UndefinedBehaviorSanitizer.
-$(BUILD)/asan/partnerships: $(SRC) $(HDR) | $(BUILD)/asan
-	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -o $@ $(SRC) $(LDLIBS)
+$(BUILD)/asan/obj/%.o: fcgi/%.c $(HDR) | $(BUILD)/asan/obj
+	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -c -o $@ $<
 
-$(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/check.h $(LIB_SRC) $(HDR) | $(BUILD)/asan
-	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -Ifcgi -o $@ $< $(LIB_SRC) $(LDLIBS)
+$(BUILD)/asan/partnerships: $(ASAN_OBJ)
+	$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(LDLIBS)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(HDR) | $(BUILD)/fuzz
-	clang $(BASE_CFLAGS) $(FUZZ_CFLAGS) -Ifcgi -o $@ $< $(LIB_SRC) $(LDLIBS)
+$(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/check.h $(ASAN_LIB) $(HDR)
+	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -Ifcgi -o $@ $< $(ASAN_LIB) $(LDLIBS)
+
+$(BUILD)/fuzz/obj/%.o: fcgi/%.c $(HDR) | $(BUILD)/fuzz/obj
+	clang $(BASE_CFLAGS) $(subst -fsanitize=fuzzer,-fsanitize=fuzzer-no-link,$(FUZZ_CFLAGS)) -c -o $@ $<
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(HDR)
+	clang $(BASE_CFLAGS) $(FUZZ_CFLAGS) -Ifcgi -o $@ $< $(FUZZ_LIB) $(LDLIBS)
 
 fuzzers: $(FUZZ)
 
 # Every harness for FUZZ_SECONDS (60) each; make test runs them for 3.
 fuzz:
 	@$(call DEPS,fuzz)
-	@$(MAKE) --no-print-directory fuzzers
+	@$(MAKE) --no-print-directory $(JOBS) fuzzers
 	@tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS)
 
-$(BUILD)/release $(BUILD)/asan $(BUILD)/fuzz:
+$(BUILD)/release $(BUILD)/asan/obj $(BUILD)/fuzz/obj:
 	@mkdir -p $@
 
 # The tests' npm packages (tests/package.json), exactly as locked.
@@ -90,7 +102,7 @@ bench: $(BUILD)/release/partnerships
 # The soak test for SOAK_SECONDS (600) on its own stack; make test runs it for 10.
 soak:
 	@$(call DEPS,test)
-	@$(MAKE) --no-print-directory $(BUILD)/asan/partnerships tests/node_modules/.package-lock.json
+	@$(MAKE) --no-print-directory $(JOBS) $(BUILD)/asan/partnerships tests/node_modules/.package-lock.json
 	@tests/soak/run.sh $(BUILD)/asan
 
 run: $(BUILD)/release/partnerships
@@ -99,7 +111,7 @@ run: $(BUILD)/release/partnerships
 
 test:
 	@$(call DEPS,test)
-	@$(MAKE) --no-print-directory $(BUILD)/asan/partnerships unit fuzzers tests/node_modules/.package-lock.json
+	@$(MAKE) --no-print-directory $(JOBS) $(BUILD)/asan/partnerships unit fuzzers tests/node_modules/.package-lock.json
 	@TEST_VAR="$(VAR)/test" tests/run.sh "$(BUILD)/asan"
 
 # Installed tree: bin/partnerships, share/man/man8/partnerships.8,
