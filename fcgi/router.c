@@ -238,13 +238,13 @@ const struct route *router_match(const char *path, enum http_method method, stru
     return NULL;
 }
 
-/* Method, route, query, body: everything checkable without credentials.
- * Returns 0, or -1 after answering. */
+/* Method, route, query, the body's size and type: everything checkable
+ * without credentials and without reading the body.  Returns 0, or -1
+ * after answering. */
 static int router_check_request(struct request_ctx *ctx)
 {
     struct http_request *req = ctx->req;
     char allow[64];
-    const char *message;
     int status;
     size_t prefix_len = strlen(ROUTER_PREFIX);
 
@@ -285,12 +285,24 @@ static int router_check_request(struct request_ctx *ctx)
         http_error(ctx->resp, 415, "send the body as application/json");
         return -1;
     }
-    ctx->body = input_json_object(req->body, req->body_len, &message);
-    if (!ctx->body) {
-        http_error(ctx->resp, 400, message);
-        return -1;
-    }
     return 0;
+}
+
+/* The body and the route's own check of its input: parsed only once the
+ * credentials are known to be good, so that anyone without them cannot make
+ * a worker parse a megabyte.  Returns 0, or -1 after answering. */
+static int router_check_input(struct request_ctx *ctx)
+{
+    const char *message;
+
+    if (ctx->route->flags & ROUTE_JSON) {
+        ctx->body = input_json_object(ctx->req->body, ctx->req->body_len, &message);
+        if (!ctx->body) {
+            http_error(ctx->resp, 400, message);
+            return -1;
+        }
+    }
+    return ctx->route->check ? ctx->route->check(ctx) : 0;
 }
 
 static void router_unavailable(struct request_ctx *ctx)
@@ -303,11 +315,12 @@ static void router_unavailable(struct request_ctx *ctx)
  * the other transaction has gone on meanwhile. */
 #define ROUTER_ATTEMPTS 3
 
-/* The authenticated part: credentials, the route's check, then the handler
- * in one transaction with the acting user set. */
+/* The authenticated part: credentials, then in one transaction with the
+ * acting user set, the body and the route's check (once), then the handler. */
 static void router_run_authenticated(struct request_ctx *ctx)
 {
     const char *message;
+    bool input_checked = false;
     int status = auth_credentials(ctx, &message);
 
     if (status) {
@@ -318,8 +331,6 @@ static void router_run_authenticated(struct request_ctx *ctx)
         router_unavailable(ctx);
         return;
     }
-    if (ctx->route->check && ctx->route->check(ctx))
-        return;
     for (int attempt = 1;; attempt++) {
         bool again;
 
@@ -336,6 +347,13 @@ static void router_run_authenticated(struct request_ctx *ctx)
             http_error(ctx->resp, 403, "only an admin may do this");
             db_command(ctx->db, "rollback");
             return;
+        }
+        if (!input_checked) {
+            input_checked = true;
+            if (router_check_input(ctx)) {
+                db_command(ctx->db, "rollback");
+                return;
+            }
         }
         /* A handler whose one statement is a read or a create sends COMMIT
          * with it (db_commit_with_next); any other is committed here. */
@@ -362,10 +380,12 @@ void router_dispatch(struct request_ctx *ctx)
     ctx->if_match = -1;
     if (router_check_request(ctx) == 0) {
         if (ctx->route->flags & ROUTE_PUBLIC) {
-            if (ctx->route->handler == health_get || db_ensure(ctx->db) == 0)
-                ctx->route->handler(ctx);
-            else
-                router_unavailable(ctx);
+            if (router_check_input(ctx) == 0) {
+                if (ctx->route->handler == health_get || db_ensure(ctx->db) == 0)
+                    ctx->route->handler(ctx);
+                else
+                    router_unavailable(ctx);
+            }
         } else {
             router_run_authenticated(ctx);
         }

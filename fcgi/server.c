@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcgiapp.h>
+#include <malloc.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +26,8 @@ enum {
     SERVER_BACKLOG = 1024,
     SERVER_MAX_WORKERS = 256,
     SERVER_SYSTEMD_FD = 3,    /* SD_LISTEN_FDS_START */
-    SERVER_IDLE_SECONDS = 2   /* an idle kept-alive connection is closed after this */
+    SERVER_IDLE_SECONDS = 2,  /* an idle kept-alive connection is closed after this */
+    SERVER_TRIM_BYTES = 256 * 1024   /* a request this large returns its memory when done */
 };
 
 /* A worker's: SIGTERM came (finish the request in hand, then leave). */
@@ -126,6 +129,7 @@ static void server_handle(FCGX_Request *request, struct db *db)
     struct request_ctx ctx;
     const char *message = NULL;
     int status;
+    bool large;
 
     clock_gettime(CLOCK_MONOTONIC, &start);
     http_response_init(&resp);
@@ -144,8 +148,13 @@ static void server_handle(FCGX_Request *request, struct db *db)
     server_write(request, &req, &resp);
     log_request(req.request_id, req.method_name, req.path, resp.status, server_ms_since(&start),
                 ctx.user.id[0] ? ctx.user.id : NULL);
+    large = req.body_len + resp.body_len > SERVER_TRIM_BYTES;
     http_request_free(&req);
     http_response_free(&resp);
+    /* What a large body or answer took (a parsed import, an export) goes
+     * back to the system, not kept by the worker until it ends. */
+    if (large)
+        malloc_trim(0);
 }
 
 /* A kept-alive connection (fastcgi_keep_conn) holds its worker while it

@@ -148,3 +148,20 @@ test('a session cookie that is not one, or one that has ended, is refused with 4
   assert.equal((await c.del('/session')).status, 204);
   await allRefused(withCookie(cookie), 'the cookie of a session that has ended');
 });
+
+test('with credentials that are not good, a body is never parsed: a malformed or oversized one is still a 401', async () => {
+  // A worker parses a body (JSON, or a CSV of up to 1 MiB) only for a known
+  // user: without credentials that hold, no one can make it do that work.
+  const token = { authorization: `Bearer ${randomBytes(32).toString('base64url')}` };
+  const answered = [];
+  const withBodies = operations.filter((o) => !isPublic(o) && o.contentType);
+  assert.ok(withBodies.length >= 10, `${withBodies.length} operations take a body`);
+  for (const o of withBodies) {
+    const bad = o.contentType === 'text/csv'
+      ? `not,a,header\n${'x,'.repeat(300000)}\n`
+      : `{"unclosed": [${'1,'.repeat(300000)}`;
+    const r = await send({ ...o, body: bad }, token);
+    if (r.status !== 401) answered.push(`${o.name}: ${r.status} ${r.text.slice(0, 120)}`);
+  }
+  assert.deepEqual(answered, [], 'every such route answers 401 before it looks at the body');
+});
