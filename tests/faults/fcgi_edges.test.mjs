@@ -10,41 +10,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { admin, newMember, unique, BASE } from '../api/lib.mjs';
+import { socketPath, record, params } from './fastcgi.mjs';
 
-const socketPath = join(dirname(process.env.PGDATA), 'run', 'partnerships.sock');
 const master = Number(process.env.MASTER_PID);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function record(type, body = Buffer.alloc(0)) {
-  const chunks = [];
-  for (let at = 0; at < body.length || chunks.length === 0; at += 65535) {
-    const part = body.subarray(at, at + 65535);
-    chunks.push(Buffer.from([1, type, 0, 1, part.length >> 8, part.length & 255, 0, 0]), part);
-    if (body.length === 0) break;
-  }
-  return Buffer.concat(chunks);
-}
-
-const length = (n) => (n < 128 ? Buffer.from([n]) : Buffer.from([(n >> 24) | 0x80, (n >> 16) & 255, (n >> 8) & 255, n & 255]));
-
-function params(pairs) {
-  const parts = [];
-  for (const [name, value] of Object.entries(pairs)) {
-    parts.push(length(Buffer.byteLength(name)), length(Buffer.byteLength(value)), Buffer.from(name), Buffer.from(value));
-  }
-  return Buffer.concat(parts);
-}
 
 // A request on a new connection.  start() sends BEGIN_REQUEST and PARAMS;
 // the caller sends stdin with send() and end().  answer resolves with
 // { status, stdout, ended } when the connection closes: ended tells
 // whether END_REQUEST came (an answer cut short has none).
 function request(env) {
-  const conn = connect(socketPath);
+  const conn = connect(socketPath());
   let buffer = Buffer.alloc(0);
   const out = [];
   let ended = false;

@@ -7,23 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { dirname, join } from 'node:path';
+import { socketPath, record, params } from './fastcgi.mjs';
 
-const socketPath = join(dirname(process.env.PGDATA), 'run', 'partnerships.sock');
 const workers = Number(process.env.PARTNERSHIPS_WORKERS || 4);
-
-function record(type, body = Buffer.alloc(0)) {
-  const header = Buffer.from([1, type, 0, 1, body.length >> 8, body.length & 255, 0, 0]);
-  return Buffer.concat([header, body]);
-}
-
-function params(pairs) {
-  const parts = [];
-  for (const [name, value] of Object.entries(pairs)) {
-    parts.push(Buffer.from([name.length, value.length]), Buffer.from(name), Buffer.from(value));
-  }
-  return Buffer.concat(parts);
-}
 
 // One GET /api/v1/health on conn, with FCGI_KEEP_CONN; resolves with the
 // response's stdout once END_REQUEST arrives.
@@ -58,7 +44,7 @@ function health(conn) {
 }
 
 const open = () => new Promise((resolve, reject) => {
-  const conn = connect(socketPath, () => resolve(conn));
+  const conn = connect(socketPath(), () => resolve(conn));
   conn.once('error', reject);
 });
 
