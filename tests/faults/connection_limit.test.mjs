@@ -4,13 +4,14 @@
 // and once connections are allowed again service comes back by itself, at
 // the next request, without a restart.  Needs MASTER_PID, PG_CTL, PGDATA.
 import { test } from 'node:test';
+import { workersOf } from './workers.mjs';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { admin, newMember, BASE } from '../api/lib.mjs';
 
 const master = Number(process.env.MASTER_PID);
-const workers = () => execFileSync('pgrep', ['-P', String(master)]).toString().trim().split('\n').map(Number);
+const workers = () => workersOf(master);
 const sql = (query) => execFileSync(join(dirname(process.env.PG_CTL), 'psql'), ['-X', '-q', '-tA', '-v', 'ON_ERROR_STOP=1',
   '-h', join(process.env.PGDATA, '..', 'run'), '-U', 'postgres', '-d', 'partnerships', '-c', query]).toString().trim();
 // The role the workers are connected as.

@@ -8,6 +8,7 @@
 //   back, without a restart.
 // Needs MASTER_PID (the `serve` master of the test stack), PGDATA and API_BASE.
 import { test } from 'node:test';
+import { workersOf } from './workers.mjs';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { execFileSync } from 'node:child_process';
@@ -138,7 +139,7 @@ test('a fork that fails leaves no worker for good: the master tries again until 
       return 0;
     }
   };
-  const workers = () => execFileSync('pgrep', ['-P', String(master)]).toString().trim().split('\n').filter(Boolean).map(Number);
+  const workers = () => workersOf(master);
   assert.equal(await health(), 200);
   // The master's user may have one process: every fork fails (EAGAIN).  Set
   // as that user (root may lack CAP_SYS_RESOURCE), the soft limit only, which

@@ -4,12 +4,12 @@
 // row, and no create that failed left anything behind.
 // Needs MASTER_PID (the `serve` master of the test stack) and API_BASE.
 import { test } from 'node:test';
+import { workersOf } from './workers.mjs';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { admin, newMember, partnerBody, unique } from '../api/lib.mjs';
 
 const master = Number(process.env.MASTER_PID);
-const workers = () => execFileSync('pgrep', ['-P', String(master)]).toString().trim().split('\n').map(Number);
+const workers = () => workersOf(master);
 
 test('kill -9 of workers under write load: only requests in flight fail; nothing half written', async (t) => {
   assert.ok(master > 0, 'MASTER_PID is set');
