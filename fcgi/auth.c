@@ -9,16 +9,16 @@
 
 #include "config.h"
 #include "db.h"
+#include "input.h"
 #include "log.h"
 
 static char auth_dummy_hash[AUTH_HASH_TEXT_BYTES];
 
 enum auth_statement {
     AUTH_BEGIN,
-    AUTH_LOGIN_ALLOWED,
+    AUTH_LOGIN_ATTEMPT,
     AUTH_LOGIN_LOOKUP,
-    AUTH_LOGIN_FAILED,
-    AUTH_LOGIN_SUCCEEDED,
+    AUTH_LOGIN_PASSED,
     AUTH_SESSION_CREATE,
     AUTH_SESSION_DELETE,
     AUTH_OWN_HASH,
@@ -26,6 +26,7 @@ enum auth_statement {
     AUTH_TOKEN_LIST,
     AUTH_TOKEN_CREATE,
     AUTH_TOKEN_DELETE,
+    AUTH_TOKENS_END,
     AUTH_REMOTE_USER,
     AUTH__MAX
 };
@@ -35,12 +36,10 @@ static const struct {
     const char *sql;
 } auth_sql[AUTH__MAX] = {
     [AUTH_BEGIN] = {"auth_begin", "select id, role = 'admin', user_json::text from public.auth_begin($1::bytea)"},
-    [AUTH_LOGIN_ALLOWED] = {"auth_login_allowed",
-        "select public.auth_login_allowed($1, $2, $3::integer, $4::integer, make_interval(mins => $5::integer))"},
+    [AUTH_LOGIN_ATTEMPT] = {"auth_login_attempt",
+        "select public.auth_login_attempt($1, $2, $3::integer, $4::integer, make_interval(mins => $5::integer))"},
     [AUTH_LOGIN_LOOKUP] = {"auth_login_lookup", "select user_id, password_hash from public.auth_login_lookup($1)"},
-    [AUTH_LOGIN_FAILED] = {"auth_login_failed",
-        "select public.auth_login_failed($1, $2, make_interval(mins => $3::integer))"},
-    [AUTH_LOGIN_SUCCEEDED] = {"auth_login_succeeded", "select public.auth_login_succeeded($1)"},
+    [AUTH_LOGIN_PASSED] = {"auth_login_passed", "select public.auth_login_passed($1, $2)"},
     [AUTH_SESSION_CREATE] = {"auth_session_create",
         "select public.auth_session_create($1, $2::bytea, make_interval(hours => $3::integer), $4, $5)::text"},
     [AUTH_SESSION_DELETE] = {"auth_session_delete", "select public.auth_session_delete($1::bytea)"},
@@ -51,6 +50,7 @@ static const struct {
     [AUTH_TOKEN_LIST] = {"auth_token_list", "select public.auth_token_list()::text"},
     [AUTH_TOKEN_CREATE] = {"auth_token_create", "select public.auth_token_create($1, $2::bytea)::text"},
     [AUTH_TOKEN_DELETE] = {"auth_token_delete", "select public.auth_token_delete($1)"},
+    [AUTH_TOKENS_END] = {"auth_tokens_end", "select public.auth_tokens_end()"},
     [AUTH_REMOTE_USER] = {"auth_remote_user", "select public.auth_remote_user($1)"},
 };
 
@@ -344,7 +344,11 @@ int auth_check_remote_user(struct request_ctx *ctx)
 
 /* POST /session {"email","password"}: 200 with the user and a CSRF token
  * and the session cookie; 401 for a wrong email or password (the same answer,
- * and the same argon2 work, for both); 429 after too many failures. */
+ * and the same argon2 work, for both); 429 after too many failures of this
+ * account from this address, or of any account from this address.  The
+ * attempt is counted before the password is verified, in the statement
+ * that allows it (sql/019_sign_in_limits.sql): attempts made at once cannot
+ * all pass a check that none of them has counted in yet. */
 int auth_session_create(struct request_ctx *ctx)
 {
     static const char *const names[] = {"email", "password"};
@@ -369,7 +373,7 @@ int auth_session_create(struct request_ctx *ctx)
     {
         const char *values[] = {email, addr, max_account, max_address, window};
 
-        if (!(res = auth_run(ctx, AUTH_LOGIN_ALLOWED, 5, values)))
+        if (!(res = auth_run(ctx, AUTH_LOGIN_ATTEMPT, 5, values)))
             return -1;
         if (strcmp(db_value(res, 0, 0), "t") != 0) {
             db_clear(res);
@@ -399,31 +403,33 @@ int auth_session_create(struct request_ctx *ctx)
     verified = auth_password_verify(user_id[0] ? hash_copy : auth_dummy_hash, password) && user_id[0];
     sodium_memzero(hash_copy, sizeof(hash_copy));
     if (!verified) {
-        const char *values[] = {email, addr, window};
-
-        if ((res = auth_run(ctx, AUTH_LOGIN_FAILED, 3, values)))
-            db_clear(res);
-        http_error(ctx->resp, 401, "wrong email or password");
+        http_error(ctx->resp, 401, "wrong email or password");   /* counted already */
         return -1;
     }
     {
-        const char *email_values[] = {email};
+        const char *passed_values[] = {email, addr};
 
         if (auth_session_start(ctx, user_id))
             return -1;
-        if ((res = auth_run(ctx, AUTH_LOGIN_SUCCEEDED, 1, email_values)))
+        if ((res = auth_run(ctx, AUTH_LOGIN_PASSED, 2, passed_values)))
             db_clear(res);
     }
     return 0;
 }
 
-/* DELETE /session: 204; the session is gone on the server. */
+/* DELETE /session: 204; the session is gone on the server.  Sent with an
+ * API token, 400: it ended nothing before (a token is no session), and a
+ * script that means to give up its token says which, by its id. */
 int auth_session_delete(struct request_ctx *ctx)
 {
     char hash[2 * API_TOKEN_HASH_BYTES + 3];
     const char *values[] = {hash};
     struct pg_result *res;
 
+    if (!ctx->via_cookie) {
+        http_error(ctx->resp, 400, "an API token is no session: revoke it with DELETE /api/v1/me/tokens/{id}");
+        return -1;
+    }
     auth_hash_text(ctx->token_hash, hash);
     if (!(res = auth_run(ctx, AUTH_SESSION_DELETE, 1, values)))
         return -1;
@@ -446,19 +452,34 @@ int auth_me(struct request_ctx *ctx)
     return 0;
 }
 
-/* POST /me/password {"currentPassword","newPassword"}: 204, other sessions
- * end; 422 when the current password is wrong or the new one too short. */
+/* POST /me/password {"currentPassword","newPassword","endTokens"}: 204,
+ * other sessions end, and with "endTokens": true every API token of the
+ * user too (the one the request came with included); 422 when the current
+ * password is wrong or the new one too short. */
 int auth_password_change(struct request_ctx *ctx)
 {
     static const char *const names[] = {"currentPassword", "newPassword"};
     char hash[AUTH_HASH_TEXT_BYTES], keep[2 * API_TOKEN_HASH_BYTES + 3];
     const char *current, *fresh;
     struct pg_result *res;
+    json_t *end_tokens = json_object_get(ctx->body, "endTokens");
     bool verified;
     size_t len;
 
-    if (auth_check_strings(ctx, names, 2, NULL, 0))
+    /* endTokens is the one field that is no string: checked, then set
+     * aside while the strings are. */
+    if (end_tokens && !json_is_boolean(end_tokens)) {
+        http_error_fields(ctx->resp, 400, "some fields are not accepted or have the wrong type",
+                          json_pack("{s:s}", "endTokens", "must be true or false"));
         return -1;
+    }
+    json_incref(end_tokens);
+    json_object_del(ctx->body, "endTokens");
+    if (auth_check_strings(ctx, names, 2, NULL, 0)) {
+        json_decref(end_tokens);
+        return -1;
+    }
+    json_object_set_new(ctx->body, "endTokens", end_tokens ? end_tokens : json_false());
     current = json_string_value(json_object_get(ctx->body, "currentPassword"));
     fresh = json_string_value(json_object_get(ctx->body, "newPassword"));
     len = strlen(fresh);
@@ -488,6 +509,11 @@ int auth_password_change(struct request_ctx *ctx)
             return -1;
         db_clear(res);
     }
+    if (json_is_true(json_object_get(ctx->body, "endTokens"))) {
+        if (!(res = auth_run(ctx, AUTH_TOKENS_END, 0, NULL)))
+            return -1;
+        db_clear(res);
+    }
     ctx->resp->status = 204;
     return 0;
 }
@@ -504,6 +530,44 @@ int auth_tokens_list(struct request_ctx *ctx)
     return 0;
 }
 
+/* A name of the body that must have 1 to max characters, not counting the
+ * spaces around it (the database trims them), no control character and
+ * something visible: 0, or -1 after answering 422 naming the field. */
+int auth_name_check(struct request_ctx *ctx, const char *field, size_t max)
+{
+    const char *name = json_string_value(json_object_get(ctx->body, field));
+    const char *problem;
+    size_t len, lead = 0;
+
+    if (!name)
+        return 0;
+    len = strlen(name);
+    while (lead < len && name[lead] == ' ')
+        lead++;
+    while (len > lead && name[len - 1] == ' ')
+        len--;
+    problem = input_text_problem(name);
+    if (!problem) {
+        char *trimmed = strndup(name + lead, len - lead);
+
+        if (!trimmed) {
+            http_error(ctx->resp, 500, "out of memory");
+            return -1;
+        }
+        if (input_utf8_length(trimmed) > max)
+            problem = "is too long";
+        free(trimmed);
+    }
+    if (problem) {
+        char message[64];
+
+        snprintf(message, sizeof(message), "%s (1 to %zu characters)", problem, max);
+        http_error_fields(ctx->resp, 422, "some fields are not valid", json_pack("{s:s}", field, message));
+        return -1;
+    }
+    return 0;
+}
+
 /* POST /me/tokens {"name"}: 201 the token record with "token", shown once. */
 int auth_tokens_create(struct request_ctx *ctx)
 {
@@ -514,7 +578,7 @@ int auth_tokens_create(struct request_ctx *ctx)
     struct pg_result *res;
     json_t *body;
 
-    if (auth_check_strings(ctx, names, 1, NULL, 0))
+    if (auth_check_strings(ctx, names, 1, NULL, 0) || auth_name_check(ctx, "name", 100))
         return -1;
     auth_token_new(AUTH_TOKEN_PREFIX, token);
     auth_token_hash(token, raw_hash);

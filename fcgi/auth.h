@@ -66,4 +66,10 @@ int auth_tokens_delete(struct request_ctx *ctx);
 int auth_check_strings(struct request_ctx *ctx, const char *const *names, size_t nnames,
                        const char *const *optional, size_t noptional);
 
+/* Checks the body's string field as a name of 1 to max characters (spaces
+ * around it not counted) with something visible and no control character.
+ * Returns 0 (also when the field is absent), or -1 after answering 422 that
+ * names it.  Shared with users.c. */
+int auth_name_check(struct request_ctx *ctx, const char *field, size_t max);
+
 #endif

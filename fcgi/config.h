@@ -15,7 +15,7 @@ struct config {
     bool cookie_secure;             /* PARTNERSHIPS_COOKIE_SECURE */
     int session_hours;              /* PARTNERSHIPS_SESSION_HOURS */
     int statement_timeout_seconds;  /* PARTNERSHIPS_STATEMENT_TIMEOUT_SECONDS */
-    int login_max_failures;         /* PARTNERSHIPS_LOGIN_MAX_FAILURES: per account */
+    int login_max_failures;         /* PARTNERSHIPS_LOGIN_MAX_FAILURES: per account and address together */
     int login_max_failures_address; /* PARTNERSHIPS_LOGIN_MAX_FAILURES_ADDRESS: per client address */
     int login_window_minutes;       /* PARTNERSHIPS_LOGIN_WINDOW_MINUTES */
     bool trust_remote_user;         /* PARTNERSHIPS_AUTH_MODE=remote-user: nginx authenticates */

@@ -435,6 +435,13 @@ const char *db_error_detail(const struct pg_result *res)
     return PQresultErrorMessage(res);
 }
 
+const char *db_sqlstate(const struct pg_result *res)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+    return state ? state : "";
+}
+
 const json_t *db_enum_labels(const struct db *db, const char *type_name)
 {
     return db->enums ? json_object_get(db->enums, type_name) : NULL;
@@ -487,6 +494,7 @@ static const struct {
     {"22003", 422, "a number is out of range", NULL},
     {"22007", 422, "a date or time is not valid", NULL},
     {"22008", 422, "a date or time is out of range", NULL},
+    {"22009", 422, "a time zone offset is out of range", NULL},
     {"22P02", 422, "a value is not valid", NULL},
     {"22021", 400, "the request is not valid UTF-8", NULL},
     {"42501", 403, "this change is not allowed for your account", NULL},

@@ -84,6 +84,9 @@ int db_error_http(const struct db *db, const struct pg_result *res, const char *
 /* The full server message of a failed result, for the log only. */
 const char *db_error_detail(const struct pg_result *res);
 
+/* The SQLSTATE of a failed result, or "" when it has none. */
+const char *db_sqlstate(const struct pg_result *res);
+
 /* The labels of enum type type_name in order, as a JSON array (borrowed), or
  * NULL if there is no such type.  Loaded from pg_enum at connection time so
  * that the database stays their only definition. */

@@ -184,6 +184,22 @@ void api_db_error(struct request_ctx *ctx, const struct pg_result *res, const ch
     json_t *fields;
     int status = db_error_http(ctx->db, res, table, &message, &fields);
 
+    /* A number out of range (22003) comes with no column: a number of the
+     * body past its column's limit, or a derived figure (a partner's
+     * revenue, the sum of its converted referrals) that the write would
+     * carry past its own.  The body's numbers are named; a body without
+     * one (a referral made converted) has every field named. */
+    if (!fields && strcmp(db_sqlstate(res), "22003") == 0 && ctx->entity && json_object_size(ctx->body) &&
+        (fields = json_object())) {
+        const char *key;
+        json_t *value;
+
+        for (int numbers_only = 1; numbers_only >= 0 && !json_object_size(fields); numbers_only--)
+            json_object_foreach(ctx->body, key, value)
+                if (!numbers_only || json_is_number(value))
+                    json_object_set_new(fields, key, json_string(
+                        "is out of range, or would carry a total it counts in (a partner's revenue) past its limit"));
+    }
     if (status == 500)
         log_error("request_id=%s database error: %s", ctx->req->request_id, db_error_detail(res));
     http_error_fields(ctx->resp, status, message, fields);
@@ -336,7 +352,14 @@ static enum entity_value_error entity_value(const struct db *db, const struct en
     }
 
     /* Strings with a form to check. */
-    if (field->type == FIELD_ENUM) {
+    if (field->type == FIELD_TEXT) {
+        const char *problem = input_text_problem(*out);
+
+        if (problem) {
+            *message = strdup(problem);
+            goto invalid;
+        }
+    } else if (field->type == FIELD_ENUM) {
         const json_t *labels = db_enum_labels(db, field->enum_type);
 
         if (labels && !entity_enum_has(labels, *out)) {
@@ -347,7 +370,7 @@ static enum entity_value_error entity_value(const struct db *db, const struct en
         *message = strdup("must be a date (YYYY-MM-DD)");
         goto invalid;
     } else if (field->type == FIELD_TIMESTAMP && !input_timestamp_valid(*out)) {
-        *message = strdup("must be a date and time (RFC 3339, e.g. 2026-01-31T09:30:00Z)");
+        *message = strdup("must be a date and time (RFC 3339, e.g. 2026-01-31T09:30:00Z; an offset of at most 15:59)");
         goto invalid;
     } else if (field->type == FIELD_REF && !entity_id_valid(*out)) {
         *message = strdup("must be the id of a record");
@@ -439,14 +462,19 @@ static void entity_build_write(struct request_ctx *ctx, const json_t *body, enum
         }
         n = sql_param(sql, text);
         entity_column(field, column);
+        /* Text is stored in Unicode's composed form (NFC), the form
+         * keyboards type and search looks for: "café" written with a
+         * combining accent (as macOS names files) is the same text. */
         if (mode == WRITE_PATCH) {
-            w = snprintf(columns + columns_len, sizeof(columns) - columns_len, "%s%s = $%d",
+            w = snprintf(columns + columns_len, sizeof(columns) - columns_len,
+                         field->type == FIELD_TEXT ? "%s%s = normalize($%d, NFC)" : "%s%s = $%d",
                          columns_len ? ", " : "", column, n);
         } else {
             w = snprintf(columns + columns_len, sizeof(columns) - columns_len, "%s%s", columns_len ? ", " : "",
                          column);
-            n = snprintf(values + values_len, sizeof(values) - values_len, by_name ? "%spublic.partner_ref($%d)"
-                                                                                   : "%s$%d",
+            n = snprintf(values + values_len, sizeof(values) - values_len,
+                         by_name ? "%spublic.partner_ref(normalize($%d, NFC))"
+                         : field->type == FIELD_TEXT ? "%snormalize($%d, NFC)" : "%s$%d",
                          values_len ? ", " : "", n);
             if (n > 0 && (size_t)n < sizeof(values) - values_len)
                 values_len += (size_t)n;
@@ -956,7 +984,7 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
                 *p = '\0';
                 /* The pattern in a sub-select: made once per statement, not
                  * once per row as an expression over a parameter is. */
-                sql_append(&where, " and t.search_text like (select '%%' || lower($%d) || '%%')",
+                sql_append(&where, " and t.search_text like (select '%%' || lower(normalize($%d, NFC)) || '%%')",
                            sql_param(&where, pattern));
                 narrowed = searched = true;
             }

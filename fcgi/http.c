@@ -308,7 +308,48 @@ bool http_content_type_is(const char *header, const char *type)
     header += len;
     while (*header == ' ')
         header++;
-    return *header == '\0' || *header == ';';
+    if (*header != '\0' && *header != ';')
+        return false;
+    /* Parameters: any but a charset other than UTF-8, which the body would
+     * not be read as (JSON is UTF-8, RFC 8259 section 8.1; so is our CSV). */
+    while (*header == ';') {
+        const char *name, *value;
+        size_t name_len, value_len;
+
+        header++;
+        while (*header == ' ' || *header == '\t')
+            header++;
+        name = header;
+        while (*header && *header != '=' && *header != ';')
+            header++;
+        name_len = (size_t)(header - name);
+        while (name_len && (name[name_len - 1] == ' ' || name[name_len - 1] == '\t'))
+            name_len--;
+        if (*header != '=')
+            continue;
+        value = ++header;
+        if (*value == '"') {
+            value = ++header;
+            while (*header && *header != '"')
+                header++;
+            value_len = (size_t)(header - value);
+            if (*header == '"')
+                header++;
+        } else {
+            while (*header && *header != ';')
+                header++;
+            value_len = (size_t)(header - value);
+        }
+        while (value_len && (value[value_len - 1] == ' ' || value[value_len - 1] == '\t'))
+            value_len--;
+        while (*header && *header != ';')
+            header++;
+        if (name_len == 7 && strncasecmp(name, "charset", 7) == 0 &&
+            !((value_len == 5 && strncasecmp(value, "utf-8", 5) == 0) ||
+              (value_len == 4 && strncasecmp(value, "utf8", 4) == 0)))
+            return false;
+    }
+    return true;
 }
 
 /* The request id nginx generated ($request_id), or a fresh one. */
@@ -363,6 +404,7 @@ int http_request_init(struct http_request *req, char *const *envp, const char **
     req->authorization = http_env(envp, "HTTP_AUTHORIZATION");
     req->csrf_token = http_env(envp, "HTTP_X_CSRF_TOKEN");
     req->if_match = http_env(envp, "HTTP_IF_MATCH");
+    req->idempotency_key = http_env(envp, "HTTP_IDEMPOTENCY_KEY");
     req->remote_addr = http_env(envp, "REMOTE_ADDR");
     req->user_agent = http_env(envp, "HTTP_USER_AGENT");
     req->remote_user = http_env(envp, "REMOTE_USER");

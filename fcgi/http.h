@@ -47,6 +47,7 @@ struct http_request {
     const char *authorization;
     const char *csrf_token;
     const char *if_match;
+    const char *idempotency_key;   /* Idempotency-Key: a create or an import sent again (router.c) */
     const char *remote_addr;
     const char *user_agent;
     const char *remote_user;       /* REMOTE_USER: set by nginx's authentication, trusted only in remote-user mode */
@@ -97,7 +98,8 @@ int http_cookie_get(const char *header, const char *name, char *out, size_t out_
  * or "*"), or -1 when it is not a quoted version number (RFC 9110 13.1.1). */
 int http_if_match_version(const char *header, long long *version);
 
-/* True when the media type (ignoring parameters and case) equals type. */
+/* True when the media type (ignoring case) equals type and a charset
+ * parameter, if any, is UTF-8 (other parameters are ignored). */
 bool http_content_type_is(const char *header, const char *type);
 
 /* True when s is valid UTF-8 without NUL. */

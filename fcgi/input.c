@@ -141,7 +141,10 @@ bool input_timestamp_valid(const char *s)
         return true;
     if ((*p == '+' || *p == '-') && strlen(p) == 6 && input_digits(p + 1, 2) && p[3] == ':' &&
         input_digits(p + 4, 2))
-        return input_number(p + 1, 2) <= 23 && input_number(p + 4, 2) <= 59;
+        /* RFC 3339 allows an offset up to 23:59; PostgreSQL stores one up to
+         * 15:59 and fails on more ("time zone displacement out of range"),
+         * and no place on Earth is more than 14 hours from UTC. */
+        return input_number(p + 1, 2) <= 15 && input_number(p + 4, 2) <= 59;
     return false;
 }
 
@@ -180,3 +183,55 @@ long long input_whole_number(const char *s, long long min, long long max)
         return -1;
     return v;
 }
+
+/* The next code point of valid UTF-8 (jansson checked it), advancing *s. */
+static unsigned input_code_point(const unsigned char **s)
+{
+    const unsigned char *p = *s;
+    unsigned c = *p++;
+
+    if (c >= 0xF0)
+        c = (c & 0x07) << 18 | (p[0] & 0x3Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu), p += 3;
+    else if (c >= 0xE0)
+        c = (c & 0x0F) << 12 | (p[0] & 0x3Fu) << 6 | (p[1] & 0x3Fu), p += 2;
+    else if (c >= 0xC0)
+        c = (c & 0x1F) << 6 | (p[0] & 0x3Fu), p += 1;
+    *s = p;
+    return c;
+}
+
+/* Code points that show nothing by themselves: white space, zero-width
+ * characters and joiners, direction marks, embeddings, overrides and
+ * isolates, fillers, variation selectors, tags. */
+static bool input_invisible(unsigned c)
+{
+    return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0xA0 || c == 0xAD || c == 0x34F || c == 0x115F ||
+           c == 0x1160 || c == 0x1680 || c == 0x180E || (c >= 0x2000 && c <= 0x200F) ||
+           (c >= 0x2028 && c <= 0x202F) || (c >= 0x205F && c <= 0x206F) || c == 0x3000 || c == 0x3164 ||
+           (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF || c == 0xFFA0 || (c >= 0xE0000 && c <= 0xE007F);
+}
+
+const char *input_text_problem(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    bool visible = false;
+
+    while (*p) {
+        unsigned c = input_code_point(&p);
+
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F))
+            return "must not contain control characters";
+        visible = visible || !input_invisible(c);
+    }
+    return visible ? NULL : "must have a visible character";
+}
+
+size_t input_utf8_length(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+

@@ -26,11 +26,21 @@ bool input_date_valid(const char *s);
  * digits only): the number, or -1. */
 long long input_whole_number(const char *s, long long min, long long max);
 
-/* RFC 3339 section 5.6 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM). */
+/* RFC 3339 section 5.6 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM),
+ * with an offset of at most 15:59 (what PostgreSQL stores). */
 bool input_timestamp_valid(const char *s);
 
 /* Formats a JSON number as money text with exactly two decimals into out.
  * Returns 0, or -1 when it is not a number or has more than two decimals. */
 int input_money_text(const json_t *value, char out[INPUT_MONEY_TEXT_BYTES]);
+
+/* Why a text (valid UTF-8, as jansson gives it) cannot be stored, or NULL:
+ * a control character (C0 but tab, line feed and carriage return; DEL; C1),
+ * or nothing visible at all (only white space, zero-width characters,
+ * direction marks and overrides, and the like). */
+const char *input_text_problem(const char *s);
+
+/* The number of characters (code points) of valid UTF-8. */
+size_t input_utf8_length(const char *s);
 
 #endif

@@ -50,14 +50,20 @@ static const struct route routes[] = {
      "In remote-user mode, the body {} signs in the user nginx authenticated",
      DOC_ID("signIn") ",\"errors\":[401,429],\"body\":" DOC_STRINGS(DOC_STRING("email") "," DOC_STRING("password"))
      ",\"response\":" DOC_SESSION "}"},
-    {HTTP_DELETE, "/session", NULL, auth_session_delete, NULL, 0, "Sign out: the session ends on the server",
+    {HTTP_DELETE, "/session", NULL, auth_session_delete, NULL, 0,
+     "Sign out: the session ends on the server. Sent with an API token, 400 and nothing ends: "
+     "a token is revoked with DELETE /me/tokens/{id}",
      DOC_ID("signOut") ",\"ok\":204}"},
     {HTTP_GET, "/me", NULL, auth_me, NULL, 0, "The signed-in user and a fresh CSRF token",
      DOC_ID("getMe") ",\"response\":" DOC_SESSION "}"},
     {HTTP_POST, "/me/password", NULL, auth_password_change, NULL, ROUTE_JSON,
-     "Change the own password; other sessions end",
+     "Change the own password; the user's other sessions end (the one the request came with goes on), "
+     "and with endTokens true every API token of the user too, this request's own included",
      DOC_ID("changePassword") ",\"ok\":204,"
-     "\"body\":" DOC_STRINGS(DOC_STRING("currentPassword") "," DOC_STRING("newPassword")) "}"},
+     "\"body\":{\"type\":\"object\",\"required\":[\"currentPassword\",\"newPassword\"],\"properties\":{"
+     DOC_STRING("currentPassword") "," DOC_STRING("newPassword") ",\"endTokens\":{\"type\":\"boolean\","
+     "\"default\":false,\"description\":\"true: end every API token of the user as well (default false: "
+     "scripts' tokens go on)\"}}}}"},
     {HTTP_GET, "/me/tokens", NULL, auth_tokens_list, NULL, 0, "The own API tokens (without their values)",
      DOC_ID("listTokens")
      ",\"response\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":" DOC_TOKEN "}}}}"},
@@ -276,13 +282,13 @@ static int router_check_request(struct request_ctx *ctx)
     }
     if (ctx->route->flags & ROUTE_CSV) {
         if (!http_content_type_is(req->content_type, "text/csv")) {
-            http_error(ctx->resp, 415, "send the file as text/csv");
+            http_error(ctx->resp, 415, "send the file as text/csv, in UTF-8");
             return -1;
         }
         return 0;
     }
     if (!http_content_type_is(req->content_type, "application/json")) {
-        http_error(ctx->resp, 415, "send the body as application/json");
+        http_error(ctx->resp, 415, "send the body as application/json, in UTF-8");
         return -1;
     }
     return 0;

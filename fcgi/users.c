@@ -101,7 +101,8 @@ int users_create(struct request_ctx *ctx)
     const char *values[4];
     struct pg_result *res;
 
-    if (auth_check_strings(ctx, required, 2, optional, 2) || users_role(ctx, &role))
+    if (auth_check_strings(ctx, required, 2, optional, 2) || auth_name_check(ctx, "name", 200) ||
+        users_role(ctx, &role))
         return -1;
     password = json_string_value(json_object_get(ctx->body, "password"));
     if (password && (strlen(password) < AUTH_PASSWORD_MIN || strlen(password) > AUTH_PASSWORD_MAX)) {
@@ -154,7 +155,7 @@ int users_patch(struct request_ctx *ctx)
         return -1;
     }
     json_decref(bad);
-    if (users_role(ctx, &role))
+    if (auth_name_check(ctx, "name", 200) || users_role(ctx, &role))
         return -1;
     snprintf(version, sizeof(version), "%lld", ctx->if_match);
     values[0] = ctx->ids[0];

@@ -2,9 +2,37 @@
 // contract (fcgi/README.md "Errors"), over HTTP through nginx.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import {
   BASE, ADMIN_EMAIL, ADMIN_PASSWORD, MEMBER_PASSWORD, Client, admin, newMember, signIn, assertError, partnerBody,
 } from './lib.mjs';
+import { assertAnswer } from './contract.mjs';
+
+// A sign-in sent from another loopback address (nginx listens on
+// 127.0.0.1; Linux routes all of 127/8 to the loopback), as another
+// client on the network would: {status, json, headers}.
+function signInFrom(localAddress, email, password) {
+  const url = new URL(`${BASE}/session`);
+  const payload = JSON.stringify({ email, password });
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', async () => {
+        try {
+          await assertAnswer(BASE, 'POST', '/session', res.statusCode, res.headers['content-type'], text);
+          resolve({ status: res.statusCode, json: JSON.parse(text), headers: res.headers });
+        } catch (e) { reject(e); }
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
 
 test('health answers without credentials', async () => {
   const r = await new Client().get('/health');
@@ -54,7 +82,7 @@ test('sign-in rejects malformed bodies before checking anything', async () => {
     ['remember']);
 });
 
-test('failed sign-ins are limited per account (429), and the right password does not skip the limit', async () => {
+test('failed sign-ins are limited per account and address (429), and the right password does not skip the limit', async () => {
   const a = await admin();
   const m = await newMember(a, 'throttled');
   for (let i = 0; i < 5; i++) {
@@ -67,6 +95,26 @@ test('failed sign-ins are limited per account (429), and the right password does
   const other = await newMember(a, 'unthrottled');
   assert.equal((await new Client().post('/session', { email: other.email, password: MEMBER_PASSWORD })).status, 200,
     'other accounts are unaffected');
+  // Whoever failed from here did not lock the owner out everywhere: from
+  // another address the account still signs in, and fails there on its own count.
+  assert.equal((await signInFrom('127.0.0.2', m.email, MEMBER_PASSWORD)).status, 200,
+    "a stranger's failures do not lock the owner out from another address");
+  assert.equal((await signInFrom('127.0.0.3', m.email, 'wrong-password-x')).status, 401);
+  assert.equal((await new Client().post('/session', { email: m.email, password: MEMBER_PASSWORD })).status, 429,
+    'and the address that failed stays limited');
+});
+
+test('sign-in attempts made at once are counted before the password is verified: no more than the limit go on', async () => {
+  const a = await admin();
+  const m = await newMember(a, 'concurrent');
+  // Twelve wrong passwords at once: each is counted before its argon2 check
+  // (~0.1 s), so exactly the limit (5) are verified and answered 401, the
+  // rest 429.  Counted after the check, every attempt that began before
+  // the first had failed passed it (8 or more of 12 with 4 workers).
+  const answers = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+    new Client().post('/session', { email: m.email, password: `wrong-at-once-${i}` })));
+  const statuses = answers.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [...Array(5).fill(401), ...Array(7).fill(429)], `statuses: ${statuses}`);
 });
 
 test('requests without credentials are 401; a forged cookie is 401', async () => {
@@ -120,6 +168,9 @@ test('API tokens: shown once, work without CSRF, listed without their value, rev
   assert.ok(!list.text.includes(created.json.token), 'the token is never shown again');
   assertError(await c.post('/me/tokens', { name: 7 }), 400, 'bad_request', ['name']);
   assertError(await c.post('/me/tokens', {}), 422, 'validation', ['name']);
+  for (const name of ['   ', 'x'.repeat(101), '\u200b\u200b', 'ci\u0007bell']) {
+    assertError(await c.post('/me/tokens', { name }), 422, 'validation', ['name']);
+  }
   const other = await newMember(c, 'tokens');
   assertError(await other.del(`/me/tokens/${created.json.id}`), 404, 'not_found');
   assert.equal((await c.del(`/me/tokens/${created.json.id}`)).status, 204);
@@ -139,6 +190,50 @@ test('changing the password needs the current one and ends other sessions', asyn
   assert.equal((await m.get('/me')).status, 200, 'this session goes on');
   assertError(await elsewhere.get('/me'), 401, 'unauthenticated');
   await signIn(m.email, 'new-password-2');
+});
+
+test('a password change keeps API tokens unless endTokens is true, which ends them all', async () => {
+  const a = await admin();
+  const m = await newMember(a, 'endtokens');
+  const tokenClient = async (name) => {
+    const made = await m.post('/me/tokens', { name });
+    assert.equal(made.status, 201, made.text);
+    const script = new Client();
+    script.token = made.json.token;
+    return script;
+  };
+  const kept = await tokenClient('kept');
+  assertError(await m.post('/me/password', { currentPassword: MEMBER_PASSWORD, newPassword: 'new-password-3',
+    endTokens: 'yes' }), 400, 'bad_request', ['endTokens']);
+  assert.equal((await m.post('/me/password', { currentPassword: MEMBER_PASSWORD, newPassword: 'new-password-3' })).status,
+    204);
+  assert.equal((await kept.get('/me')).status, 200, 'a script goes on through a password change by default');
+  const other = await tokenClient('other');
+  assert.equal((await m.post('/me/password', { currentPassword: 'new-password-3', newPassword: 'new-password-4',
+    endTokens: true })).status, 204);
+  assertError(await kept.get('/me'), 401, 'unauthenticated');
+  assertError(await other.get('/me'), 401, 'unauthenticated');
+  assert.deepEqual((await m.get('/me/tokens')).json.items, []);
+  assert.equal((await m.get('/me')).status, 200, 'the session that changed it goes on');
+  // Changed through a token, endTokens ends that token too.
+  const own = await tokenClient('own');
+  assert.equal((await own.post('/me/password', { currentPassword: 'new-password-4', newPassword: 'new-password-5',
+    endTokens: true })).status, 204);
+  assertError(await own.get('/me'), 401, 'unauthenticated');
+});
+
+test('DELETE /session with an API token is 400 and ends nothing; the token is revoked by its id', async () => {
+  const a = await admin();
+  const made = await a.post('/me/tokens', { name: 'signs out' });
+  const script = new Client();
+  script.token = made.json.token;
+  const r = await script.del('/session');
+  assertError(r, 400, 'bad_request');
+  assert.match(r.json.error.message, /DELETE \/api\/v1\/me\/tokens\/\{id\}/);
+  assert.equal((await script.get('/me')).status, 200, 'the token still works: nothing was ended');
+  assert.equal((await a.get('/me')).status, 200, "nor was the admin's session");
+  assert.equal((await script.del(`/me/tokens/${made.json.id}`)).status, 204);
+  assertError(await script.get('/me'), 401, 'unauthenticated');
 });
 
 test('unknown routes are 404, wrong methods 405 with Allow, query parameters on routes without them 400', async () => {

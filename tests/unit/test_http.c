@@ -112,6 +112,12 @@ static void test_headers(void)
     CHECK(http_content_type_is("Application/JSON", "application/json"), "content type: case-insensitive");
     CHECK(!http_content_type_is("application/jsonx", "application/json"), "content type: no prefix match");
     CHECK(!http_content_type_is(NULL, "application/json"), "content type: absent");
+    CHECK(http_content_type_is("application/json;charset=\"UTF-8\"", "application/json") &&
+          http_content_type_is("text/csv; header=present; charset=utf8", "text/csv"), "content type: UTF-8 charset");
+    CHECK(!http_content_type_is("application/json; charset=utf-16", "application/json") &&
+          !http_content_type_is("text/csv; charset=windows-1252", "text/csv") &&
+          !http_content_type_is("application/json; charset=\"utf-16le\"", "application/json"),
+          "content type: a charset other than UTF-8 refused");
 }
 
 static void test_utf8(void)

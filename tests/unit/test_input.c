@@ -39,6 +39,11 @@ static void test_dates(void)
     CHECK(!input_timestamp_valid("2026-01-31T24:00:00Z"), "timestamp: hour 24 refused");
     CHECK(!input_timestamp_valid("2026-01-31T09:30:00"), "timestamp: no zone refused");
     CHECK(!input_timestamp_valid("2026-01-31T09:30:00+2:00"), "timestamp: short offset refused");
+    /* PostgreSQL stores offsets up to 15:59 and fails past them (a 500). */
+    CHECK(input_timestamp_valid("2026-06-01T12:00:00+15:59") && input_timestamp_valid("2026-06-01T12:00:00-15:59"),
+          "timestamp: offset 15:59 either way");
+    CHECK(!input_timestamp_valid("2026-06-01T12:00:00+16:00") && !input_timestamp_valid("2026-06-01T12:00:00-20:00") &&
+          !input_timestamp_valid("2026-06-01T12:00:00+23:59"), "timestamp: offset past 15:59 refused");
 }
 
 static void test_money(void)
@@ -63,10 +68,26 @@ static void test_money(void)
     json_decref(v);
 }
 
+static void test_text(void)
+{
+    CHECK(input_text_problem("Zoë Ångström 日本") == NULL, "text: letters of any script");
+    CHECK(input_text_problem("line one\nline two\ttab\r\n") == NULL, "text: line breaks and tabs");
+    CHECK(input_text_problem("\u05e9\u05dc\u05d5\u05dd \xe2\x80\xae abc") == NULL,
+          "text: a direction override beside visible text");
+    CHECK(input_text_problem("\xe2\x80\x8b\xe2\x80\x8b") != NULL, "text: zero-width spaces alone refused");
+    CHECK(input_text_problem("\xe2\x80\xae\xe2\x81\xa6 \xef\xbb\xbf") != NULL,
+          "text: direction controls and a BOM alone refused");
+    CHECK(input_text_problem("\a") != NULL && input_text_problem("Acme\aCo") != NULL, "text: BEL refused");
+    CHECK(input_text_problem("Acme\x7f") != NULL && input_text_problem("Acme\xc2\x85") != NULL,
+          "text: DEL and C1 controls refused");
+    CHECK(input_utf8_length("Zoë日本") == 5 && input_utf8_length("") == 0, "text: length in characters");
+}
+
 int main(void)
 {
     test_json();
     test_dates();
     test_money();
+    test_text();
     return check_exit();
 }
