@@ -1,7 +1,9 @@
 // Nothing lost: concurrent writers on shared partners for SOAK_SECONDS
-// (creates, If-Match patches, deletes, restores, referrals and campaigns
-// with the partner figures they keep), with a worker killed every few
-// seconds when MASTER_PID is given.
+// (creates, If-Match patches, deletes, restores, referrals, campaigns and
+// shared customers with the partner figures they keep, integrations; an
+// admin moving partners between two members while both write; two admins
+// demoting each other), with a worker killed every few seconds when
+// MASTER_PID is given.
 // Afterwards, read straight from PostgreSQL and from the oplog feed:
 //   - every 2xx write is in the database and in the oplog exactly once;
 //   - every 412 (and every other refusal) changed nothing: its unique value
@@ -9,6 +11,9 @@
 //   - a write whose answer was lost (worker killed) is whole or absent;
 //   - the derived partner figures, and the totals per owner and status,
 //     equal a recount from the rows;
+//   - every record attached to a partner is live exactly when its partner
+//     is, and belongs to (is visible to) its partner's owner;
+//   - an admin is left;
 //   - replaying the oplog's new values from an empty state reproduces every
 //     touched row, field for field (what the oplog leaves out by design,
 //     derived figures and bookkeeping, is read from the triggers themselves).
@@ -55,7 +60,11 @@ function rows(table, ids) {
 test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, nothing extra`, async (t) => {
   const root = await admin();
   const owner = await newMember(root, 'soak');
-  const sessions = [owner, ...await Promise.all([1, 2, 3].map(() => signIn(owner.email, MEMBER_PASSWORD))), root, await admin()];
+  // The member partners are moved to and from (writing as well), and two
+  // admins who demote each other (root promotes them again).
+  const other = await newMember(root, 'soakother');
+  const demoters = await Promise.all(['soakadminx', 'soakadminy'].map((name) => newMember(root, name, 'admin')));
+  const sessions = [owner, ...await Promise.all([1, 2, 3].map(() => signIn(owner.email, MEMBER_PASSWORD))), other, root, await admin()];
   const startSeq = Number(sql('select coalesce(max(seq), 0) from public.oplog'));
 
   // What the writers know, possibly stale: that is what makes 412s.
@@ -96,7 +105,7 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
     entry.body = r.json?.id ? { id: r.json.id, version: r.json.version } : r.json?.error ? { error: r.json.error.code } : null;
     // A 412 answers with the current record: the writer learns its version.
     const record = r.status === 412 ? r.json?.error?.current : r.json;
-    if (record?.id && record.version && entry.entity !== 'campaigns') learn(entry.entity, record);
+    if (record?.id && record.version && ['partners', 'referrals'].includes(entry.entity)) learn(entry.entity, record);
     log.push(entry);
     return r;
   };
@@ -139,6 +148,30 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
       const entry = { op: 'create', entity: 'partners', token };
       const r = await send(entry, c.post('/partners', partnerBody({ company: token, nextReview: reviewDate() })));
       if (r.status === 201) entry.id = r.json.id;
+    }],
+    [4, async (c, token) => { // a shared customer: the partner's count and revenue follow
+      const entry = { op: 'create', entity: 'shared-customers', token };
+      const r = await send(entry, c.post('/shared-customers',
+        { partnerId: pick(ids.partners), customer: unique('Customer'), notes: token, jointRevenue: Math.floor(Math.random() * 500) }));
+      if (r.status === 201) entry.id = r.json.id;
+    }],
+    [3, async (c, token) => { // an integration: follows its partner, feeds nothing
+      const entry = { op: 'create', entity: 'integrations', token };
+      const r = await send(entry, c.post('/integrations', { partnerId: pick(ids.partners), name: token }));
+      if (r.status === 201) entry.id = r.json.id;
+    }],
+    [5, async (c, token) => { // an admin moves a partner to the other member or back, while both write to it
+      const id = pick(Math.random() < 0.8 ? shared : ids.partners);
+      const to = Math.random() < 0.5 ? other : owner;
+      await send({ op: 'patch', entity: 'partners', id, token, move: true },
+        root.patch(`/partners/${id}`, { ownerUserId: to.user.id, notes: token }));
+    }],
+    [1, async () => { // two admins demote each other at once; root makes them admins again
+      const [x, y] = demoters;
+      await Promise.all([[x, y], [y, x]].map(([by, whom]) =>
+        send({ op: 'demote', entity: 'users', id: whom.user.id }, by.patch(`/users/${whom.user.id}`, { role: 'member' }))));
+      await Promise.all(demoters.map((d) =>
+        send({ op: 'promote', entity: 'users', id: d.user.id }, root.patch(`/users/${d.user.id}`, { role: 'admin' }))));
     }],
     [5, async (c) => { // deleting a partner takes its live referrals along
       const id = pick(ids.partners);
@@ -188,8 +221,11 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
   t.diagnostic(`measured: ${log.length} writes in ${seconds} s (${JSON.stringify(byStatus)}), ${killed.length} workers killed, ${feed.length} oplog rows checked`);
   assert.ok(log.filter((e) => e.outcome === 'ok').length > seconds * 20, 'the writers got work done');
   assert.ok(log.some((e) => e.status === 412), 'concurrent edits met stale versions (412)');
-  for (const e of log) assert.ok([200, 201, 204, 404, 409, 412, 422, 0, 502, 504].includes(e.status) || (e.status === 503 && master > 0),
+  for (const e of log) assert.ok([200, 201, 204, 404, 409, 412, 422, 0, 502, 504].includes(e.status) || (e.status === 503 && master > 0)
+    // A demotion by an admin whom the other demoted a moment before.
+    || (e.status === 403 && e.entity === 'users'),
     `an expected answer: ${e.op} ${e.entity} ${e.status} ${JSON.stringify(e.body)}`);
+  assert.ok(log.some((e) => e.move && e.outcome === 'ok'), 'partners were moved between the members');
 
   // Which oplog rows carry each token (in notes, leadName, company or name).
   const carrying = new Map();
@@ -284,6 +320,42 @@ test(`soak: ${seconds} s of concurrent writes on shared partners; nothing lost, 
   assert.equal(reviews, '0', 'the partners per owner and review date equal a recount');
   const json = sql('select count(*) from public.partner_json_drift()');
   assert.equal(json, '0', 'every partner\'s kept JSON equals the one built from its row');
+
+  // ---- attached records follow their partner -----------------------------
+  // Live exactly when the partner is (the soak deletes none on its own, and
+  // a partner's restore brings back what its delete took), and the
+  // partner's owner's: row-level security shows them to that owner only.
+  const soakPartners = [...partners.keys()].map((id) => `'${id}'`).join(',');
+  const astray = sql(`select coalesce(json_agg(x), '[]') from (
+      select c.kind, c.id, p.id as partner, c.deleted_at is null as live, p.deleted_at is null as partner_live,
+             c.owner_user_id = p.owner_user_id as same_owner
+        from (select 'referrals' as kind, id, partner_id, owner_user_id, deleted_at, deleted_with_partner from public.referrals
+              union all select 'campaigns', id, partner_id, owner_user_id, deleted_at, deleted_with_partner from public.campaigns
+              union all select 'shared_customers', id, partner_id, owner_user_id, deleted_at, deleted_with_partner from public.shared_customers
+              union all select 'integrations', id, partner_id, owner_user_id, deleted_at, deleted_with_partner from public.integrations) c
+        join public.partners p on p.id = c.partner_id
+       where p.id in (${soakPartners})
+         and ((p.deleted_at is null) <> (c.deleted_at is null) or c.owner_user_id <> p.owner_user_id)
+       limit 5) x`);
+  assert.deepEqual(JSON.parse(astray), [], 'every attached record is live when its partner is, and its partner\'s owner\'s');
+  // The same through the API: each member's list of a shared partner's
+  // referrals and shared customers is all of them or none.
+  const live = JSON.parse(sql(`select json_object_agg(p.id, json_build_object('owner', p.owner_user_id,
+      'referrals', (select count(*) from public.referrals r where r.partner_id = p.id and r.deleted_at is null),
+      'shared-customers', (select count(*) from public.shared_customers s where s.partner_id = p.id and s.deleted_at is null)))
+    from public.partners p where p.id in (${shared.map((id) => `'${id}'`).join(',')})`));
+  for (const id of shared) {
+    for (const member of [owner, other]) {
+      for (const path of ['referrals', 'shared-customers']) {
+        const r = await member.get(`/${path}?partnerId=${id}&limit=1`);
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.json.total, live[id].owner === member.user.id ? live[id][path] : 0,
+          `${path} of partner ${id}: ${member.user.name} sees them exactly when they own the partner`);
+      }
+    }
+  }
+  const admins = sql(`select count(*) from public.users where role = 'admin' and not disabled`);
+  assert.ok(Number(admins) >= 1, 'an admin is left');
 
   // ---- replaying the oplog from nothing gives the rows -------------------
   const replayed = { partners: {}, referrals: {} };
