@@ -110,12 +110,11 @@ test('a reload while a body is still arriving: the request finishes whole', asyn
 test('a reload while a large answer is being written: it arrives whole, with its end', async () => {
   const { m, token } = await member();
   const tag = unique('hup-out');
-  // About 700 kB of CSV: more than the socket's buffers, so the worker is
-  // still writing when the reload asks it to leave.
-  for (let i = 0; i < 2; i++) {
-    const r = await m.req('POST', '/partners/import', { raw: csvOf(`${tag}-${i}`, 1500), headers: { 'content-type': 'text/csv' } });
-    assert.equal(r.status, 200, r.text);
-  }
+  // About 350 kB of CSV: more than the socket's buffer (about 200 kB), so
+  // the worker is still writing when the reload asks it to leave; small
+  // enough to be read well within the statement timeout of the tests' stack.
+  const r0 = await m.req('POST', '/partners/import', { raw: csvOf(tag, 1500), headers: { 'content-type': 'text/csv' } });
+  assert.equal(r0.status, 200, r0.text);
   const r = request(env(token, 'GET', '/api/v1/partners.csv'));
   r.conn.pause();                       // nothing is read: the worker blocks in write()
   r.end();
@@ -127,7 +126,7 @@ test('a reload while a large answer is being written: it arrives whole, with its
   assert.equal(a.status, 200, a.stdout.slice(0, 300));
   assert.ok(a.ended, 'the answer ends with END_REQUEST');
   const rows = a.body.trimEnd().split(/\r?\n/).length - 1;
-  assert.equal(rows, 3000, 'every partner is in the export');
+  assert.equal(rows, 1500, 'every partner is in the export');
 });
 
 test('a fork that fails leaves no worker for good: the master tries again until workers are back', async () => {
