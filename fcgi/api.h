@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "http.h"
 
@@ -44,6 +45,17 @@ struct request_ctx {
     bool via_cookie;
     void *input;                           /* a route check's parsed input, freed by its free_input */
     long long if_match;                    /* -1: none */
+    /* An answer too large to build in memory (an export) goes out as it is
+     * made: stream() writes the head (status, headers, no Content-Length)
+     * first, then data; -1 when the client is gone.  An answer cut short
+     * after its head sets stream_failed: the server then breaks the
+     * connection, so that the client sees it incomplete, never ended. */
+    int (*stream)(struct request_ctx *ctx, const char *data, size_t len);
+    void *stream_arg;
+    bool streamed;
+    bool stream_failed;
+    struct timespec deadline;              /* CLOCK_MONOTONIC: a long operation has committed by then or
+                                              rolls back (PARTNERSHIPS_REQUEST_DEADLINE_SECONDS) */
 };
 
 enum route_flags {
@@ -52,6 +64,7 @@ enum route_flags {
     ROUTE_ADMIN = 1 << 2,       /* admins only (403 for members) */
     ROUTE_QUERY = 1 << 3,       /* takes query parameters (its check validates them) */
     ROUTE_CSV = 1 << 4,         /* takes a text/csv body (its check parses it) */
+    ROUTE_IDEMPOTENT = 1 << 5,  /* takes Idempotency-Key: sent again, answered from the first (router.c) */
 };
 
 typedef int (*route_fn)(struct request_ctx *ctx);
@@ -74,5 +87,16 @@ struct route {
 
 /* Answers 422/400 with fields; helpers shared by the resource files. */
 void api_db_error(struct request_ctx *ctx, const struct pg_result *res, const char *table);
+
+/* Long operations (imports, exports; fcgi/README.md "Long operations").
+ * api_long_operation() takes, for the request's transaction, the acting
+ * user's one long operation and one of PARTNERSHIPS_LONG_OPERATIONS slots:
+ * 0, or -1 after answering 429 (the user has one running) or 503 (all slots
+ * busy), both with Retry-After.  api_deadline_left_ms(): what is left of the
+ * request's deadline (0 once passed); api_deadline_answer(): the 503 of a
+ * long operation rolled back at its deadline. */
+int api_long_operation(struct request_ctx *ctx);
+long api_deadline_left_ms(const struct request_ctx *ctx);
+void api_deadline_answer(struct request_ctx *ctx, const char *message);
 
 #endif

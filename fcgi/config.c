@@ -37,6 +37,11 @@ const struct config_setting config_settings[] = {
     {"PARTNERSHIPS_LOGIN_WINDOW_MINUTES", "the window (default 15)"},
     {"PARTNERSHIPS_STATEMENT_TIMEOUT_SECONDS", "a request's SQL taking longer is cancelled and answered 503\n"
                                                "(default 30)"},
+    {"PARTNERSHIPS_REQUEST_DEADLINE_SECONDS", "an import is rolled back and answered 503 when it has not\n"
+                                              "committed by then; keep it under nginx's fastcgi_read_timeout\n"
+                                              "(60 s) (default 50)"},
+    {"PARTNERSHIPS_LONG_OPERATIONS", "imports and exports running at once over all workers, one per\n"
+                                     "user; beyond it 503 with Retry-After (default workers - 1, at least 1)"},
     {"PARTNERSHIPS_SQL_DIR", "where the migrations are (default: the build's sql/)"},
     {"PARTNERSHIPS_AUTH_MODE", "password (default) or remote-user: trust the user name nginx\n"
                                "passes as REMOTE_USER (auth_basic, auth_request, client\n"
@@ -209,6 +214,9 @@ static int config_build(const struct config_file *file, struct config *next)
         config_int(file, "PARTNERSHIPS_COOKIE_SECURE", 1, 0, 1, &secure) ||
         config_int(file, "PARTNERSHIPS_SESSION_HOURS", 12, 1, 24 * 90, &next->session_hours) ||
         config_int(file, "PARTNERSHIPS_STATEMENT_TIMEOUT_SECONDS", 30, 1, 3600, &next->statement_timeout_seconds) ||
+        config_int(file, "PARTNERSHIPS_REQUEST_DEADLINE_SECONDS", 50, 1, 3600, &next->request_deadline_seconds) ||
+        config_int(file, "PARTNERSHIPS_LONG_OPERATIONS", next->workers > 1 ? next->workers - 1 : 1, 1, 256,
+                   &next->long_operations) ||
         config_int(file, "PARTNERSHIPS_LOGIN_MAX_FAILURES", 10, 1, 1000000, &next->login_max_failures) ||
         config_int(file, "PARTNERSHIPS_LOGIN_MAX_FAILURES_ADDRESS", 100, 1, 1000000,
                    &next->login_max_failures_address) ||

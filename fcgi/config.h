@@ -15,6 +15,8 @@ struct config {
     bool cookie_secure;             /* PARTNERSHIPS_COOKIE_SECURE */
     int session_hours;              /* PARTNERSHIPS_SESSION_HOURS */
     int statement_timeout_seconds;  /* PARTNERSHIPS_STATEMENT_TIMEOUT_SECONDS */
+    int request_deadline_seconds;   /* PARTNERSHIPS_REQUEST_DEADLINE_SECONDS: an import or export ends by then */
+    int long_operations;            /* PARTNERSHIPS_LONG_OPERATIONS: imports and exports at once (all workers) */
     int login_max_failures;         /* PARTNERSHIPS_LOGIN_MAX_FAILURES: per account and address together */
     int login_max_failures_address; /* PARTNERSHIPS_LOGIN_MAX_FAILURES_ADDRESS: per client address */
     int login_window_minutes;       /* PARTNERSHIPS_LOGIN_WINDOW_MINUTES */

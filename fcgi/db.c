@@ -36,6 +36,7 @@ struct db {
     unsigned long clock;
     bool begin_next, commit_next;             /* see db_exec() */
     int statement_timeout_ms;                 /* 0: the server's */
+    bool hold_commit;                         /* db_hold_commit() */
     char last_state[6];                       /* SQLSTATE of the last result, "" if it succeeded */
     json_t *enums;         /* {"type_name": ["label", ...]} */
     json_t *constraints;   /* {"constraint_name": "what the API says when it fails"} */
@@ -271,7 +272,12 @@ void db_begin_with_next(struct db *db)
 
 void db_commit_with_next(struct db *db)
 {
-    db->commit_next = true;
+    db->commit_next = !db->hold_commit;
+}
+
+void db_hold_commit(struct db *db, bool hold)
+{
+    db->hold_commit = hold;
 }
 
 bool db_retryable(const struct db *db)

@@ -47,6 +47,9 @@ struct pg_result *db_query(struct db *db, const char *sql, int nparams, const ch
 void db_begin_with_next(struct db *db);
 void db_commit_with_next(struct db *db);
 bool db_in_transaction(const struct db *db);
+/* While held, db_commit_with_next() is ignored: the caller has more to
+ * write in the transaction after the handler's last statement. */
+void db_hold_commit(struct db *db, bool hold);
 /* The last statement failed as a deadlock victim or a serialization failure
  * (SQLSTATE 40P01, 40001): its transaction is lost as a whole and may be run
  * again from its start. */

@@ -307,6 +307,9 @@ static json_t *openapi_responses(const struct route *route, int ok, json_t *ok_s
     /* Fields of a body, or filter values of a query, that are not valid. */
     if (route->flags & (ROUTE_JSON | ROUTE_CSV | ROUTE_QUERY))
         OPENAPI_ERROR("422");
+    /* An import or export while the user's own runs (api_long_operation). */
+    if ((route->flags & ROUTE_CSV) || strstr(route->pattern, ".csv"))
+        OPENAPI_ERROR("429");
     OPENAPI_ERROR("503");
     {
         /* The route doc's "errors": statuses of its own (a sign-in's 401). */
@@ -404,6 +407,11 @@ static json_t *openapi_entity_operation(const struct db *db, const struct route 
     if (strstr(route->pattern, ":id"))
         json_array_append_new(params, openapi_parameter("id", "path", json_pack("{s:s}", "type", "string"),
                                                         "the record's id"));
+    if (route->flags & ROUTE_IDEMPOTENT)
+        json_array_append_new(params, openapi_parameter("Idempotency-Key", "header",
+            json_pack("{s:s, s:i, s:i}", "type", "string", "minLength", 1, "maxLength", 255),
+            "sent again with the same key (after a timeout), answered with the first answer and its "
+            "Idempotent-Replayed: true header, nothing stored twice (kept 24 hours; 409 while the first runs)"));
     if (strstr(route->pattern, ".csv") || (route->flags & ROUTE_CSV)) {
         if (route->flags & ROUTE_QUERY) {
             json_t *list_params = openapi_list_parameters(db, e);

@@ -6,8 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <sodium.h>
 
 #include "auth.h"
+#include "config.h"
 #include "db.h"
 #include "entity.h"
 #include "figures.h"
@@ -114,10 +118,13 @@ static const struct route routes[] = {
      "The %s kanban: every status column in pipeline order, with count, revenue and the first cards",
      DOC_ID("get{Collection}Board") "}"},
     {HTTP_GET, "/:collection.csv", entity_check_csv, entity_csv, entity_free_input, ROUTE_QUERY,
-     "%s as CSV (RFC 4180): the list's filters and sort, every row (up to 100,000)",
+     "%s as CSV (RFC 4180): the list's filters and sort, every row (no cap), streamed as it is read; "
+     "one import or export per user at a time (429)",
      DOC_ID("export{Collection}Csv") "}"},
-    {HTTP_POST, "/:collection/import", entity_check_import, entity_import, entity_free_import_input, ROUTE_CSV,
-     "Create %s from a CSV file with a header of field names: all rows or none",
+    {HTTP_POST, "/:collection/import", entity_check_import, entity_import, entity_free_import_input,
+     ROUTE_CSV | ROUTE_IDEMPOTENT,
+     "Create %s from a CSV file with a header of field names: all rows or none, committed within "
+     "PARTNERSHIPS_REQUEST_DEADLINE_SECONDS or rolled back (503); one import or export per user at a time (429)",
      DOC_ID("import{Collection}Csv") "}"},
     {HTTP_GET, "/:view", entity_check_list, entity_list, entity_free_input, ROUTE_QUERY,
      "The %s table: filters, search, sort, paging",
@@ -125,7 +132,7 @@ static const struct route routes[] = {
     {HTTP_GET, "/:collection", entity_check_list, entity_list, entity_free_input, ROUTE_QUERY,
      "List %s: filters, search, sort, paging, or the trash",
      DOC_ID("list{Collection}") "}"},
-    {HTTP_POST, "/:collection", entity_check_write, entity_create, entity_free_input, ROUTE_JSON,
+    {HTTP_POST, "/:collection", entity_check_write, entity_create, entity_free_input, ROUTE_JSON | ROUTE_IDEMPOTENT,
      "Create one of %s",
      DOC_ID("create{Record}") "}"},
     {HTTP_GET, "/:collection/:id", NULL, entity_get, NULL, 0, "One of %s (also from the trash)",
@@ -316,6 +323,162 @@ static void router_unavailable(struct request_ctx *ctx)
     http_error(ctx->resp, 503, "the database is unavailable; try again");
 }
 
+/* ---- long operations and Idempotency-Key (fcgi/README.md "Long operations") ---- */
+
+long api_deadline_left_ms(const struct request_ctx *ctx)
+{
+    struct timespec now;
+    long long left;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    left = (long long)(ctx->deadline.tv_sec - now.tv_sec) * 1000 + (ctx->deadline.tv_nsec - now.tv_nsec) / 1000000;
+    return left > 0 ? (long)left : 0;
+}
+
+/* A client told to come back: in a few seconds, never past a deadline. */
+static int router_retry_after(void)
+{
+    return config.request_deadline_seconds < 10 ? config.request_deadline_seconds : 10;
+}
+
+void api_deadline_answer(struct request_ctx *ctx, const char *message)
+{
+    http_response_free(ctx->resp);
+    http_response_init(ctx->resp);
+    http_response_header(ctx->resp, "Retry-After", "%d", router_retry_after());
+    http_error(ctx->resp, 503, message);
+}
+
+int api_long_operation(struct request_ctx *ctx)
+{
+    char slots[16];
+    const char *values[1] = {slots};
+    struct pg_result *res;
+    bool own, slot;
+
+    snprintf(slots, sizeof(slots), "%d", config.long_operations);
+    res = db_query_cached(ctx->db, "select own, slot from public.long_operation_try($1::integer)", 1, values);
+    if (!res || !db_ok(res) || db_rows(res) != 1) {
+        if (res)
+            log_error("request_id=%s long operation: %s", ctx->req->request_id, db_error_detail(res));
+        db_clear(res);
+        http_error(ctx->resp, 503, "the database is unavailable; try again");
+        return -1;
+    }
+    own = strcmp(db_value(res, 0, 0), "t") == 0;
+    slot = strcmp(db_value(res, 0, 1), "t") == 0;
+    db_clear(res);
+    if (own && slot)
+        return 0;
+    http_response_header(ctx->resp, "Retry-After", "%d", router_retry_after());
+    if (!own)
+        http_error(ctx->resp, 429, "another import or export of yours is running; try again when it has ended");
+    else
+        http_error(ctx->resp, 503, "the service is busy with other imports and exports; try again shortly");
+    return -1;
+}
+
+/* An Idempotency-Key: 1 to 255 visible ASCII characters. */
+static bool router_idempotency_key_valid(const char *key)
+{
+    size_t len = strlen(key);
+
+    if (len == 0 || len > 255)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (key[i] < 0x21 || key[i] > 0x7e)
+            return false;
+    return true;
+}
+
+/* Claims the request's Idempotency-Key in its transaction: 0 (a new key:
+ * the handler runs, router_idempotency_store() keeps its answer), or 1
+ * after answering (the first answer again, or an error). */
+static int router_idempotency_claim(struct request_ctx *ctx)
+{
+    const struct http_request *req = ctx->req;
+    crypto_hash_sha256_state state;
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    char hex[2 * sizeof(hash) + 3] = "\\x";
+    const char *values[2] = {req->idempotency_key, hex};
+    struct pg_result *res;
+    const char *verdict;
+
+    crypto_hash_sha256_init(&state);
+    crypto_hash_sha256_update(&state, (const unsigned char *)req->method_name, strlen(req->method_name) + 1);
+    crypto_hash_sha256_update(&state, (const unsigned char *)req->path, strlen(req->path) + 1);
+    if (req->body)
+        crypto_hash_sha256_update(&state, (const unsigned char *)req->body, req->body_len);
+    crypto_hash_sha256_final(&state, hash);
+    sodium_bin2hex(hex + 2, sizeof(hex) - 2, hash, sizeof(hash));
+    res = db_query_cached(ctx->db, "select state, status, headers, body from public.idempotency_claim($1, $2::bytea)",
+                          2, values);
+    if (!res || !db_ok(res) || db_rows(res) != 1) {
+        if (res)
+            log_error("request_id=%s idempotency: %s", req->request_id, db_error_detail(res));
+        db_clear(res);
+        http_error(ctx->resp, 503, "the database is unavailable; try again");
+        return 1;
+    }
+    verdict = db_value(res, 0, 0);
+    if (strcmp(verdict, "new") == 0) {
+        db_clear(res);
+        return 0;
+    }
+    if (strcmp(verdict, "replay") == 0 && db_value(res, 0, 1)) {
+        const char *headers = db_value(res, 0, 2);
+        size_t headers_len = headers ? strlen(headers) : 0;
+
+        if (headers_len < sizeof(ctx->resp->headers)) {
+            memcpy(ctx->resp->headers, headers ? headers : "", headers_len);
+            ctx->resp->headers_len = headers_len;
+        }
+        http_response_header(ctx->resp, "Idempotent-Replayed", "true");
+        if (http_response_json(ctx->resp, atoi(db_value(res, 0, 1)), db_value(res, 0, 3), db_length(res, 0, 3)))
+            http_error(ctx->resp, 500, "out of memory");
+    } else if (strcmp(verdict, "mismatch") == 0) {
+        http_error_fields(ctx->resp, 422, "this Idempotency-Key was used for another request",
+                          json_pack("{s:s}", "Idempotency-Key", "was sent before with another method, path or body"));
+    } else {   /* busy */
+        http_response_header(ctx->resp, "Retry-After", "%d", router_retry_after());
+        http_error(ctx->resp, 409, "a request with this Idempotency-Key is still running; try again when it has ended");
+    }
+    db_clear(res);
+    return 1;
+}
+
+/* Keeps a successful answer under the request's key, in its transaction:
+ * 0, or -1 after answering 503. */
+static int router_idempotency_store(struct request_ctx *ctx)
+{
+    char status[8], *headers = strndup(ctx->resp->headers, ctx->resp->headers_len), *body;
+    const char *values[4];
+    struct pg_result *res;
+    int rc = -1;
+
+    body = strndup(ctx->resp->body ? ctx->resp->body : "", ctx->resp->body_len);
+    snprintf(status, sizeof(status), "%d", ctx->resp->status);
+    values[0] = ctx->req->idempotency_key;
+    values[1] = status;
+    values[2] = headers;
+    values[3] = body;
+    if (headers && body) {
+        res = db_query_cached(ctx->db, "select public.idempotency_store($1, $2::integer, $3, $4)", 4, values);
+        rc = res && db_ok(res) ? 0 : -1;
+        if (res && rc)
+            log_error("request_id=%s idempotency: %s", ctx->req->request_id, db_error_detail(res));
+        db_clear(res);
+    }
+    free(headers);
+    free(body);
+    if (rc) {
+        http_response_free(ctx->resp);
+        http_response_init(ctx->resp);
+        router_unavailable(ctx);
+    }
+    return rc;
+}
+
 /* How often a transaction that lost a deadlock (or a serialization check) is
  * run: PostgreSQL rolled all of it back, so running it again is safe, and
  * the other transaction has gone on meanwhile. */
@@ -327,10 +490,16 @@ static void router_run_authenticated(struct request_ctx *ctx)
 {
     const char *message;
     bool input_checked = false;
-    int status = auth_credentials(ctx, &message);
+    bool keyed = (ctx->route->flags & ROUTE_IDEMPOTENT) && ctx->req->idempotency_key;
+    int status = auth_credentials(ctx, &message), handled;
 
     if (status) {
         http_error(ctx->resp, status, message);
+        return;
+    }
+    if (keyed && !router_idempotency_key_valid(ctx->req->idempotency_key)) {
+        http_error_fields(ctx->resp, 400, "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                          json_pack("{s:s}", "Idempotency-Key", "must be 1 to 255 visible ASCII characters"));
         return;
     }
     if (db_ensure(ctx->db)) {
@@ -361,9 +530,25 @@ static void router_run_authenticated(struct request_ctx *ctx)
                 return;
             }
         }
+        /* With an Idempotency-Key, the key is claimed first and the answer
+         * kept before the commit, both in the request's transaction. */
+        if (keyed) {
+            if (router_idempotency_claim(ctx)) {
+                if (db_in_transaction(ctx->db) && db_command(ctx->db, ctx->resp->status < 300 ? "commit" : "rollback"))
+                    router_unavailable(ctx);
+                return;
+            }
+            db_hold_commit(ctx->db, true);
+        }
         /* A handler whose one statement is a read or a create sends COMMIT
          * with it (db_commit_with_next); any other is committed here. */
-        if (ctx->route->handler(ctx) == 0) {
+        handled = ctx->route->handler(ctx);
+        db_hold_commit(ctx->db, false);
+        if (handled == 0 && keyed && router_idempotency_store(ctx)) {
+            db_command(ctx->db, "rollback");
+            return;
+        }
+        if (handled == 0) {
             if (db_in_transaction(ctx->db) && db_command(ctx->db, "commit")) {
                 http_response_free(ctx->resp);
                 http_response_init(ctx->resp);

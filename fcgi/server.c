@@ -96,29 +96,54 @@ static int server_read_body(FCGX_Request *request, struct http_request *req)
     return 0;
 }
 
-/* Writes the CGI response.  Formatting is done here with snprintf: libfcgi's
- * own FCGX_FPrintF knows fewer conversions (no %zu) and fails silently. */
-static void server_write(FCGX_Request *request, const struct http_request *req, struct http_response *resp)
+/* Writes the CGI response's head: with Content-Length, or (streamed) with
+ * its Content-Type alone.  Formatting is done here with snprintf: libfcgi's
+ * own FCGX_FPrintF knows fewer conversions (no %zu) and fails silently.
+ * Returns 0, or -1 when it could not be written. */
+static int server_write_head(FCGX_Request *request, const struct http_request *req,
+                             const struct http_response *resp, bool streamed)
 {
     char head[512];
-    int n;
+    int n, more = 0;
 
     n = snprintf(head, sizeof(head), "Status: %d %s\r\nX-Request-Id: %s\r\nCache-Control: no-store\r\n",
                  resp->status, http_status_text(resp->status), req->request_id);
-    if (n > 0 && (size_t)n < sizeof(head) && resp->body_len) {
-        int more = snprintf(head + n, sizeof(head) - (size_t)n, "Content-Type: %s\r\nContent-Length: %zu\r\n",
-                            resp->content_type, resp->body_len);
-
-        if (more > 0)
-            n += more;
-    }
+    if (n > 0 && (size_t)n < sizeof(head) && streamed)
+        more = snprintf(head + n, sizeof(head) - (size_t)n, "Content-Type: %s\r\n", resp->content_type);
+    else if (n > 0 && (size_t)n < sizeof(head) && resp->body_len)
+        more = snprintf(head + n, sizeof(head) - (size_t)n, "Content-Type: %s\r\nContent-Length: %zu\r\n",
+                        resp->content_type, resp->body_len);
+    if (more > 0)
+        n += more;
     if (n < 0 || (size_t)n >= sizeof(head))
-        return;
-    FCGX_PutStr(head, n, request->out);
-    FCGX_PutStr(resp->headers, (int)resp->headers_len, request->out);
-    FCGX_PutStr("\r\n", 2, request->out);
-    if (resp->body_len && req->method != HTTP_HEAD)
+        return -1;
+    if (FCGX_PutStr(head, n, request->out) != n ||
+        FCGX_PutStr(resp->headers, (int)resp->headers_len, request->out) != (int)resp->headers_len ||
+        FCGX_PutStr("\r\n", 2, request->out) != 2)
+        return -1;
+    return 0;
+}
+
+static void server_write(FCGX_Request *request, const struct http_request *req, struct http_response *resp)
+{
+    if (server_write_head(request, req, resp, false) == 0 && resp->body_len && req->method != HTTP_HEAD)
         FCGX_PutStr(resp->body, (int)resp->body_len, request->out);
+}
+
+/* ctx->stream (api.h): the head at the first call, then data as it comes;
+ * libfcgi sends it on whenever its buffer fills. */
+static int server_stream(struct request_ctx *ctx, const char *data, size_t len)
+{
+    FCGX_Request *request = ctx->stream_arg;
+
+    if (!ctx->streamed) {
+        ctx->streamed = true;
+        if (server_write_head(request, ctx->req, ctx->resp, true))
+            return -1;
+    }
+    if (len && ctx->req->method != HTTP_HEAD && FCGX_PutStr(data, (int)len, request->out) != (int)len)
+        return -1;
+    return 0;
 }
 
 static void server_handle(FCGX_Request *request, struct db *db)
@@ -143,9 +168,21 @@ static void server_handle(FCGX_Request *request, struct db *db)
         ctx.req = &req;
         ctx.resp = &resp;
         ctx.db = db;
+        ctx.stream = server_stream;
+        ctx.stream_arg = request;
+        ctx.deadline = start;
+        ctx.deadline.tv_sec += config.request_deadline_seconds;
         router_dispatch(&ctx);
     }
-    server_write(request, &req, &resp);
+    if (ctx.stream_failed) {
+        /* Cut short after its head: no end of request, so that nginx
+         * breaks the client's connection instead of ending the answer as
+         * if it were whole. */
+        FCGX_FFlush(request->out);
+        shutdown(request->ipcFd, SHUT_RDWR);
+    } else if (!ctx.streamed) {
+        server_write(request, &req, &resp);
+    }
     log_request(req.request_id, req.method_name, req.path, resp.status, server_ms_since(&start),
                 ctx.user.id[0] ? ctx.user.id : NULL);
     large = req.body_len + resp.body_len > SERVER_TRIM_BYTES;
