@@ -1484,8 +1484,11 @@ static const char entity_import_late[] =
 int entity_import(struct request_ctx *ctx)
 {
     struct entity_import *import = ctx->input;
-    json_t *bad_rows;
-    char created[48], timeout[64];
+    bool bulk = ctx->entity->kept_totals && !ctx->entity->view;
+    struct pg_result *res = NULL;
+    json_t *bad_rows, *ids = NULL;   /* ids: the partners stored, for their totals */
+    char created[48], timeout[64], *text;
+    const char *values[1];
     long left;
 
     /* One import or export per user, and not every worker at once. */
@@ -1506,13 +1509,25 @@ int entity_import(struct request_ctx *ctx)
             return -1;
         }
     }
-    if (!(bad_rows = json_array())) {
+    if (!(bad_rows = json_array()) || (bulk && !(ids = json_array()))) {
+        json_decref(bad_rows);
+        json_decref(ids);
         http_error(ctx->resp, 500, "out of memory");
         return -1;
     }
+    /* Partners: their owners' totals are added once at the end
+     * (sql/020), not once a row. */
+    if (bulk && (!(res = db_query(ctx->db, "select set_config('partnerships.bulk_totals', 'on', true)", 0, NULL)) ||
+                 !db_ok(res))) {
+        db_clear(res);
+        json_decref(bad_rows);
+        json_decref(ids);
+        http_error(ctx->resp, 503, "the database is unavailable; try again");
+        return -1;
+    }
+    db_clear(res);
     for (size_t r = 0; r < import->nrows; r++) {
         const struct entity_import_row *row = &import->rows[r];
-        struct pg_result *res;
 
         if (!row->sql)   /* found bad before the database */
             continue;
@@ -1520,22 +1535,27 @@ int entity_import(struct request_ctx *ctx)
             log_error("request_id=%s import stopped at its deadline, at row %zu of %zu", ctx->req->request_id, r + 2,
                       import->nrows + 1);
             json_decref(bad_rows);
+            json_decref(ids);
             api_deadline_answer(ctx, entity_import_late);
             return -1;
         }
 
         if (db_command(ctx->db, "savepoint import_row")) {
             json_decref(bad_rows);
+            json_decref(ids);
             http_error(ctx->resp, 503, "the database is unavailable; try again");
             return -1;
         }
         res = db_query_cached(ctx->db, row->sql, row->nvalues, (const char *const *)row->values);
         if (!res) {
             json_decref(bad_rows);
+            json_decref(ids);
             http_error(ctx->resp, 503, "the database is unavailable; try again");
             return -1;
         }
         if (db_ok(res)) {
+            if (ids)
+                json_array_append_new(ids, json_string(db_value(res, 0, 0)));
             db_clear(res);
             db_command(ctx->db, "release savepoint import_row");
             continue;
@@ -1550,6 +1570,7 @@ int entity_import(struct request_ctx *ctx)
             if (status == 503) {
                 json_decref(fields);
                 json_decref(bad_rows);
+                json_decref(ids);
                 if (api_deadline_left_ms(ctx) < 1000)
                     api_deadline_answer(ctx, entity_import_late);
                 else
@@ -1567,6 +1588,7 @@ int entity_import(struct request_ctx *ctx)
         db_clear(res);
         if (db_command(ctx->db, "rollback to savepoint import_row")) {
             json_decref(bad_rows);
+            json_decref(ids);
             http_error(ctx->resp, 503, "the database is unavailable; try again");
             return -1;
         }
@@ -1574,9 +1596,30 @@ int entity_import(struct request_ctx *ctx)
     if (json_array_size(bad_rows) || json_array_size(import->bad_rows)) {
         entity_import_answer_rows(ctx, entity_import_merge(import->bad_rows, bad_rows));
         json_decref(bad_rows);
+        json_decref(ids);
         return -1;   /* rolls back every row */
     }
     json_decref(bad_rows);
+    if (bulk) {   /* the totals of the rows stored, at once */
+        text = json_dumps(ids, JSON_COMPACT);
+        json_decref(ids);
+        if (text) {   /* ["a","b"] -> {"a","b"}: ids need no other quoting */
+            text[0] = '{';
+            text[strlen(text) - 1] = '}';
+        }
+        values[0] = text;
+        res = text ? db_query_cached(ctx->db, "select public.partner_totals_settle($1::text[])", 1, values) : NULL;
+        free(text);
+        if (!res || !db_ok(res)) {
+            if (res)
+                log_error("request_id=%s import totals: %s", ctx->req->request_id, db_error_detail(res));
+            db_clear(res);
+            api_deadline_answer(ctx, api_deadline_left_ms(ctx) == 0 ? entity_import_late
+                                                                     : "the database is unavailable; try again");
+            return -1;
+        }
+        db_clear(res);
+    }
     /* Checked last before the COMMIT: past the deadline, nginx may have
      * answered 504 already, and a client that sends it again must not
      * import it twice. */

@@ -12,7 +12,8 @@
 // - a long import does not hold up its user's other requests (the token's
 //   last_used_at row);
 // - an export of more rows than one statement read within the statement
-//   timeout streams every row.
+//   timeout streams every row;
+// - an import writes its owners' totals once, not once a row.
 // Needs the program: PARTNERSHIPS_BIN, or the test stack's MASTER_PID.
 // LONG_OPS_PORT (default: API_BASE's port + 7) and LONG_OPS_VAR (default:
 // beside PGDATA's stack) place the stack.
@@ -220,4 +221,36 @@ test('an export of more rows than one statement read in the statement timeout st
   const limited = await timed('GET', '/partners.csv?limit=100001', m);
   assert.equal(limited.status, 200, `a limit past the old cap: ${limited.text.slice(0, 300)}`);
   console.log(`# measured: export of ${n} rows in ${r.ms} ms (sanitizer build): ${Math.round(n / (r.ms / 1000))} rows/s`);
+});
+
+test("an import adds to its owners' totals once, not once a row (whose cost was the square of its rows)", async () => {
+  const m = await newMember(await admin(), 'totals');
+  const tag = unique('Bulk');
+  const n = 200;
+  const body = 'company,contactName,contactEmail,type,nextReview\r\n' +
+    Array.from({ length: n }, (_, i) => `${tag} ${i},Pat,pat@partner.example,referral,2030-0${1 + (i % 2)}-01\r\n`).join('');
+  // Every write of the totals tables, counted by a trigger of this test.
+  psql(`create table public.test_totals_writes (n integer);
+        create function public.test_totals_count() returns trigger language plpgsql security definer
+          set search_path = '' as $$ begin insert into public.test_totals_writes values (1); return null; end $$;
+        create trigger test_totals_count after insert or update on public.partner_totals
+          for each row execute function public.test_totals_count();
+        create trigger test_totals_count after insert or update on public.partner_review_totals
+          for each row execute function public.test_totals_count();`);
+  try {
+    const r = await timed('POST', '/partners/import', m, { body });
+    assert.equal(r.status, 200, r.text);
+    const written = Number(psql('select count(*) from public.test_totals_writes'));
+    assert.ok(written <= 3, `${written} writes of the totals for ${n} rows`);
+  } finally {
+    psql(`drop trigger test_totals_count on public.partner_totals;
+          drop trigger test_totals_count on public.partner_review_totals;
+          drop function public.test_totals_count(); drop table public.test_totals_writes;`);
+  }
+  assert.equal(psql(`select partners from public.partner_totals where owner_user_id = '${m.user.id}'`), String(n));
+  assert.equal(psql(`select string_agg(partners::text, ',' order by next_review) from public.partner_review_totals
+                     where owner_user_id = '${m.user.id}'`), `${n / 2},${n / 2}`);
+  for (const drift of ['partner_totals_drift', 'partner_review_totals_drift']) {
+    assert.equal(psql(`select count(*) from public.${drift}() where owner_user_id = '${m.user.id}'`), '0', drift);
+  }
 });
