@@ -15,7 +15,8 @@
 //   timeout streams every row;
 // - an import writes its owners' totals once, not once a row.
 // Needs the program: PARTNERSHIPS_BIN, or the test stack's MASTER_PID.
-// LONG_OPS_PORT (default: API_BASE's port + 7) and LONG_OPS_VAR (default:
+// LONG_OPS_PORT (default: API_BASE's port + 10, past the ports make test
+// takes) and LONG_OPS_VAR (default:
 // beside PGDATA's stack) place the stack.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = process.env.PARTNERSHIPS_BIN || readlinkSync(`/proc/${process.env.MASTER_PID}/exe`);
-const port = Number(process.env.LONG_OPS_PORT || Number(new URL(process.env.API_BASE).port) + 7);
+const port = Number(process.env.LONG_OPS_PORT || Number(new URL(process.env.API_BASE).port) + 10);
 const varDir = process.env.LONG_OPS_VAR || `${dirname(process.env.PGDATA)}-long-ops`;
 const pgbin = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b)).map((v) => `/usr/lib/postgresql/${v}/bin`).pop();
 const DEADLINE = 2;
@@ -87,7 +88,7 @@ before(async () => {
     UBSAN_OPTIONS: `print_stacktrace=1:log_path=${varDir}/log/ubsan`,
   };
   delete env.PARTNERSHIPS_LONG_OPERATIONS;
-  execFileSync(`${root}/deploy/stack.sh`, ['start', varDir, String(port), bin, '--fresh'], { env, stdio: 'ignore' });
+  execFileSync(`${root}/deploy/stack.sh`, ['start', varDir, String(port), bin, '--fresh'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   // nginx gives up after NGINX_TIMEOUT seconds (60 in production).
   const conf = `${varDir}/nginx/partnerships.conf`;
   const text = readFileSync(conf, 'utf8').replace(/^\s*fastcgi_read_timeout .*\n/mg, '')
