@@ -132,4 +132,12 @@ done
 check "the 429 is the API's JSON error" grep -q '"code":"rate_limited"' <<<"$limited"
 check "other API routes are not limited by it" test "$(get /api/v1/health)" = '{"status":"ok","database":"ok"}'
 
+# With no program behind the socket, nginx's own 502 is the API's JSON error.
+sed -i "s|unix:$var/run/partnerships.sock|unix:$dir/nobody.sock|" "$dir/partnerships-http.conf"
+"${run[@]}" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -s reload 2>/dev/null
+sleep 1
+down=$(curl -s -D - "$url/api/v1/health")
+check "with no program, nginx's 502 is the API's JSON error" grep -q '"code":"unavailable"' <<<"$down"
+check "... served as application/json" grep -qi '^Content-Type: application/json' <<<"$down"
+
 kill "$(cat "$dir/nginx.pid")" 2>/dev/null
