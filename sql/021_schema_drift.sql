@@ -19,7 +19,15 @@ $$;
 
 -- pg_trgm served the trigram indexes on search_text, which 011 dropped;
 -- nothing has used it since (013: a search filters the reader's rows).
-drop extension if exists pg_trgm;
+-- Where a superuser installed it, or something else of the site's uses it,
+-- it stays (the upgrade goes on; it costs nothing unused).
+do $$
+begin
+  drop extension if exists pg_trgm;
+exception when insufficient_privilege or dependent_objects_still_exist then
+  raise notice 'pg_trgm is kept: %', sqlerrm;
+end
+$$;
 
 comment on column public.partners.search_text is
   'Lower-cased text fields, for q= search: a substring match over the reader''s rows, with no index (013).';
