@@ -38,7 +38,7 @@ ASAN_LIB := $(filter-out %/main.o,$(ASAN_OBJ))
 FUZZ_LIB := $(patsubst fcgi/%.c,$(BUILD)/fuzz/obj/%.o,$(LIB_SRC))
 JOBS    := -j$(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps run test bench soak clean install help unit fuzz fuzzers
+.PHONY: all deps run test bench soak clean install help unit asan fuzz fuzzers
 
 all: $(BUILD)/release/partnerships
 
@@ -47,6 +47,7 @@ help:
 	@echo "make deps       install every Debian package the project uses (each command installs its own)"
 	@echo "make run        run the whole stack on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
 	@echo "make test       run every test suite on a fresh private stack"
+	@echo "make asan, unit the sanitizer build of the program, of the unit tests (var/build/asan/)"
 	@echo "make bench      every route with wrk against pgbench of its own SQL (SCALE=1, SECONDS_PER_RUN=5)"
 	@echo "make fuzz       run every fuzzer for FUZZ_SECONDS (60) each"
 	@echo "make soak       concurrent writers and killed workers for SOAK_SECONDS (600), then every write checked"
@@ -94,6 +95,9 @@ tests/node_modules/.package-lock.json: tests/package.json tests/package-lock.jso
 	cd tests && npm ci --no-audit --no-fund --loglevel=error
 
 unit: $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(UNIT))
+
+# The sanitizer build of the program alone (var/build/asan/partnerships).
+asan: $(BUILD)/asan/partnerships
 
 bench: $(BUILD)/release/partnerships
 	@$(call DEPS,bench)
