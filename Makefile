@@ -70,13 +70,13 @@ $(BUILD)/asan/obj/%.o: fcgi/%.c $(HDR) | $(BUILD)/asan/obj
 $(BUILD)/asan/partnerships: $(ASAN_OBJ)
 	$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(LDLIBS)
 
-$(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/check.h $(ASAN_LIB) $(HDR)
+$(BUILD)/asan/test_%: tests/unit/test_%.c tests/unit/check.h tests/unit/catalogue.h $(ASAN_LIB) $(HDR)
 	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -Ifcgi -o $@ $< $(ASAN_LIB) $(LDLIBS)
 
 $(BUILD)/fuzz/obj/%.o: fcgi/%.c $(HDR) | $(BUILD)/fuzz/obj
 	clang $(BASE_CFLAGS) $(subst -fsanitize=fuzzer,-fsanitize=fuzzer-no-link,$(FUZZ_CFLAGS)) -c -o $@ $<
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(HDR)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/unit/catalogue.h $(FUZZ_LIB) $(HDR)
 	clang $(BASE_CFLAGS) $(FUZZ_CFLAGS) -Ifcgi -o $@ $< $(FUZZ_LIB) $(LDLIBS)
 
 fuzzers: $(FUZZ)

@@ -14,13 +14,14 @@
 #include <time.h>
 
 #include "http.h"
+#include "input.h"
 
 struct db;
 struct pg_result;
 struct entity;
 
 enum {
-    API_ID_MAX = 64,          /* a path id: nanoid is 21, anything past 64 is not ours */
+    API_ID_MAX = INPUT_ID_MAX,   /* a path id (input_id_valid) */
     API_TOKEN_HASH_BYTES = 32,
     API_MAX_PATH_IDS = 2
 };
@@ -85,8 +86,14 @@ struct route {
     const char *doc;
 };
 
-/* Answers 422/400 with fields; helpers shared by the resource files. */
+/* Answers a failed statement: 422/400 with fields, 409, 500 (logged). */
 void api_db_error(struct request_ctx *ctx, const struct pg_result *res, const char *table);
+
+/* A statement's result, checked: res when it succeeded; otherwise NULL
+ * after answering 503 (res NULL: the connection was lost) or as
+ * api_db_error() does (res is cleared).  The one way a handler turns a
+ * failed statement into its answer: if (!(res = api_checked(...))) return. */
+struct pg_result *api_checked(struct request_ctx *ctx, struct pg_result *res, const char *table);
 
 /* Long operations (imports, exports; fcgi/README.md "Long operations").
  * api_long_operation() takes, for the request's transaction, the acting

@@ -224,15 +224,8 @@ static struct pg_result *auth_run(struct request_ctx *ctx, enum auth_statement s
 {
     struct pg_result *res = db_run(ctx->db, auth_statements[statement], n, values);
 
-    if (!res) {
-        http_error(ctx->resp, 503, "the database is unavailable; try again");
+    if (!(res = api_checked(ctx, res, NULL)))
         return NULL;
-    }
-    if (!db_ok(res)) {
-        api_db_error(ctx, res, NULL);
-        db_clear(res);
-        return NULL;
-    }
     return res;
 }
 

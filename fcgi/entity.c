@@ -24,8 +24,6 @@ enum {
     ENTITY_SQL_BYTES = 8192,
     ENTITY_MAX_PARAMS = 64,
     ENTITY_MAX_SORT_KEYS = 4,
-    ENTITY_LIST_DEFAULT_LIMIT = 50,
-    ENTITY_LIST_MAX_LIMIT = 500,
     ENTITY_CSV_BATCH_ROWS = 2000,   /* an export's rows per FETCH */
     ENTITY_COLUMN_BYTES = 64
 };
@@ -39,11 +37,9 @@ struct entity_sql {
     int nvalues;
 };
 
-/* What a check leaves for its handler in ctx->input.  A list query comes
- * in two forms: sql.text for a member, admin_sql for an admin. */
+/* What a check leaves for its handler in ctx->input: the statement. */
 struct entity_input {
     struct entity_sql sql;
-    char *admin_sql;
 };
 
 static void sql_append(struct entity_sql *sql, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -92,7 +88,6 @@ void entity_free_input(void *input)
     if (!in)
         return;
     sql_free(&in->sql);
-    free(in->admin_sql);
     free(in);
 }
 
@@ -108,22 +103,6 @@ static char *entity_strdup_printf(const char *fmt, ...)
         out = NULL;
     va_end(ap);
     return out;
-}
-
-struct entity *entity_find(const char *collection)
-{
-    for (size_t i = 0; entities[i]; i++)
-        if (strcmp(entities[i]->collection, collection) == 0)
-            return entities[i];
-    return NULL;
-}
-
-const struct entity_field *entity_field_find(const struct entity *entity, const char *name)
-{
-    for (size_t i = 0; i < entity->nfields; i++)
-        if (strcmp(entity->fields[i].name, name) == 0)
-            return &entity->fields[i];
-    return NULL;
 }
 
 static void entity_column(const struct entity_field *field, char out[ENTITY_COLUMN_BYTES])
@@ -144,18 +123,18 @@ static int entity_register(const char *name_fmt, const char *collection, const c
 
 int entity_init(void)
 {
-    for (size_t i = 0; entities[i]; i++) {
+    for (size_t i = 0; entities && entities[i]; i++) {
         struct entity *e = entities[i];
         const char *c = e->collection;
 
         if (e->view)
             continue;   /* list only: no record routes */
         e->stmt_get = entity_register("%s_get", c, entity_strdup_printf(
-            "select t.version, %s(t)::text from public.%s t where t.id = $1",
-            e->json_function, e->table));
+            "select t.version, %s from public.%s t where t.id = $1",
+            e->json_sql, e->table));
         e->stmt_current = entity_register("%s_current", c, entity_strdup_printf(
-            "select t.version, %s(t)::text from public.%s t where t.id = $1 and t.deleted_at is null",
-            e->json_function, e->table));
+            "select t.version, %s from public.%s t where t.id = $1 and t.deleted_at is null",
+            e->json_sql, e->table));
         e->stmt_delete = entity_register("%s_delete", c, entity_strdup_printf(
             "update public.%s t set deleted_at = now()"
             " where t.id = $1 and t.deleted_at is null and ($2::integer is null or t.version = $2)"
@@ -163,7 +142,7 @@ int entity_init(void)
         e->stmt_restore = entity_register("%s_restore", c, entity_strdup_printf(
             "update public.%s t set deleted_at = null"
             " where t.id = $1 and t.deleted_at is not null and ($2::integer is null or t.version = $2)"
-            " returning t.version, %s(t)::text", e->table, e->json_function));
+            " returning t.version, %s", e->table, e->json_sql));
         e->stmt_history = entity_register("%s_history", c, entity_strdup_printf(
             "select case when exists (select 1 from public.%s t where t.id = $1) then ("
             " select json_build_object('items', coalesce(json_agg(json_build_object("
@@ -206,21 +185,23 @@ void api_db_error(struct request_ctx *ctx, const struct pg_result *res, const ch
     http_error_fields(ctx->resp, status, message, fields);
 }
 
+struct pg_result *api_checked(struct request_ctx *ctx, struct pg_result *res, const char *table)
+{
+    if (!res) {
+        http_error(ctx->resp, 503, "the database is unavailable; try again");
+        return NULL;
+    }
+    if (!db_ok(res)) {
+        api_db_error(ctx, res, table);
+        db_clear(res);
+        return NULL;
+    }
+    return res;
+}
+
 /* ---- values ------------------------------------------------------------- */
 
 enum entity_value_error { VALUE_OK, VALUE_WRONG_TYPE, VALUE_INVALID };
-
-static bool entity_id_valid(const char *s)
-{
-    size_t len = strlen(s);
-
-    if (len == 0 || len > API_ID_MAX)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
-            return false;
-    return true;
-}
 
 static bool entity_enum_has(const json_t *labels, const char *value)
 {
@@ -373,7 +354,7 @@ static enum entity_value_error entity_value(const struct db *db, const struct en
     } else if (field->type == FIELD_TIMESTAMP && !input_timestamp_valid(*out)) {
         *message = strdup("must be a date and time (RFC 3339, e.g. 2026-01-31T09:30:00Z; an offset of at most 15:59)");
         goto invalid;
-    } else if (field->type == FIELD_REF && !entity_id_valid(*out)) {
+    } else if (field->type == FIELD_REF && !input_id_valid(*out, strlen(*out))) {
         *message = strdup("must be the id of a record");
         goto invalid;
     }
@@ -418,11 +399,8 @@ enum entity_write_mode {
     WRITE_CREATE,   /* insert into T as t (c1, c2) values ($1, $2) returning ... */
     WRITE_PATCH,    /* update T t set c1 = $3, c2 = $4 where ... (ids are $1, $2) */
     WRITE_IMPORT    /* a create from a CSV row: read-only columns are skipped,
-                       partnerId may name a partner's company */
+                       a field with a lookup may be named (a partner by its company) */
 };
-
-/* partnerId in an import: an id or a company name. */
-static const struct entity_field entity_partner_name = {"partnerId", FIELD_TEXT, NULL, FIELD_WRITE};
 
 /* Checks body against the field table and builds its write into sql (whose
  * parameters may already hold the PATCH ids).  Shape and type errors go to
@@ -441,6 +419,7 @@ static void entity_build_write(struct request_ctx *ctx, const json_t *body, enum
         char column[ENTITY_COLUMN_BYTES];
         char *text, *message;
         enum entity_value_error verdict;
+        struct entity_field as_text;
         bool by_name;
         int n, w;
 
@@ -453,10 +432,13 @@ static void entity_build_write(struct request_ctx *ctx, const json_t *body, enum
                 entity_field_error(bad, key, strdup("is read-only"));
             continue;
         }
-        /* An import may name the partner by its company: partner_ref()
-         * resolves it in the database, under row-level security. */
-        by_name = mode == WRITE_IMPORT && strcmp(field->name, "partnerId") == 0;
-        verdict = entity_value(ctx->db, by_name ? &entity_partner_name : field, value, &text, &message);
+        /* An import may name what the field's lookup finds (a partner by
+         * its company: public.partner_ref() resolves it in the database,
+         * under row-level security): the name is checked as text. */
+        by_name = mode == WRITE_IMPORT && field->lookup;
+        as_text = *field;
+        as_text.type = FIELD_TEXT;
+        verdict = entity_value(ctx->db, by_name ? &as_text : field, value, &text, &message);
         if (verdict != VALUE_OK) {
             entity_field_error(verdict == VALUE_WRONG_TYPE ? bad : invalid, key, message);
             continue;
@@ -473,10 +455,12 @@ static void entity_build_write(struct request_ctx *ctx, const json_t *body, enum
         } else {
             w = snprintf(columns + columns_len, sizeof(columns) - columns_len, "%s%s", columns_len ? ", " : "",
                          column);
-            n = snprintf(values + values_len, sizeof(values) - values_len,
-                         by_name ? "%spublic.partner_ref(normalize($%d, NFC))"
-                         : field->type == FIELD_TEXT ? "%snormalize($%d, NFC)" : "%s$%d",
-                         values_len ? ", " : "", n);
+            if (by_name)
+                n = snprintf(values + values_len, sizeof(values) - values_len, "%s%s(normalize($%d, NFC))",
+                             values_len ? ", " : "", field->lookup, n);
+            else
+                n = snprintf(values + values_len, sizeof(values) - values_len,
+                             field->type == FIELD_TEXT ? "%snormalize($%d, NFC)" : "%s$%d", values_len ? ", " : "", n);
             if (n > 0 && (size_t)n < sizeof(values) - values_len)
                 values_len += (size_t)n;
             else
@@ -493,13 +477,13 @@ static void entity_build_write(struct request_ctx *ctx, const json_t *body, enum
         if (columns_len)   /* else nothing to change: the handler answers with the record */
             sql_append(sql, "update public.%s t set %s"
                        " where t.id = $1 and t.deleted_at is null and ($2::integer is null or t.version = $2)"
-                       " returning t.version, %s(t)::text", e->table, columns, e->json_function);
+                       " returning t.version, %s", e->table, columns, e->json_sql);
     } else if (columns_len == 0) {
-        sql_append(sql, "insert into public.%s as t default values returning t.id, t.version, %s(t)::text",
-                   e->table, e->json_function);
+        sql_append(sql, "insert into public.%s as t default values returning t.id, t.version, %s",
+                   e->table, e->json_sql);
     } else {
-        sql_append(sql, "insert into public.%s as t (%s) values (%s) returning t.id, t.version, %s(t)::text",
-                   e->table, columns, values, e->json_function);
+        sql_append(sql, "insert into public.%s as t (%s) values (%s) returning t.id, t.version, %s",
+                   e->table, columns, values, e->json_sql);
     }
 }
 
@@ -553,15 +537,8 @@ int entity_create(struct request_ctx *ctx)
      * that COMMIT a rollback. */
     db_commit_with_next(ctx->db);
     res = db_query_cached(ctx->db, in->sql.text, in->sql.nvalues, (const char *const *)in->sql.values);
-    if (!res) {
-        http_error(ctx->resp, 503, "the database is unavailable; try again");
+    if (!(res = api_checked(ctx, res, ctx->entity->table)))
         return -1;
-    }
-    if (!db_ok(res)) {
-        api_db_error(ctx, res, ctx->entity->table);
-        db_clear(res);
-        return -1;
-    }
     http_response_header(ctx->resp, "Location", "/api/v1/%s/%s", ctx->entity->collection, db_value(res, 0, 0));
     entity_answer_record(ctx, 201, res, 1, 2);
     db_clear(res);
@@ -581,15 +558,8 @@ static struct pg_result *entity_run(struct request_ctx *ctx, int statement, bool
         values[1] = version;
     }
     res = db_run(ctx->db, statement, with_version ? 2 : 1, values);
-    if (!res) {
-        http_error(ctx->resp, 503, "the database is unavailable; try again");
+    if (!(res = api_checked(ctx, res, ctx->entity->table)))
         return NULL;
-    }
-    if (!db_ok(res)) {
-        api_db_error(ctx, res, ctx->entity->table);
-        db_clear(res);
-        return NULL;
-    }
     return res;
 }
 
@@ -658,15 +628,8 @@ int entity_patch(struct request_ctx *ctx)
         return entity_answer_missed(ctx);
     }
     res = db_query_cached(ctx->db, in->sql.text, in->sql.nvalues, (const char *const *)in->sql.values);
-    if (!res) {
-        http_error(ctx->resp, 503, "the database is unavailable; try again");
+    if (!(res = api_checked(ctx, res, ctx->entity->table)))
         return -1;
-    }
-    if (!db_ok(res)) {
-        api_db_error(ctx, res, ctx->entity->table);
-        db_clear(res);
-        return -1;
-    }
     if (db_rows(res) == 0) {
         db_clear(res);
         return entity_answer_missed(ctx);
@@ -860,7 +823,7 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
                              const char *where, const char *order, int fields_param, const char *totals,
                              bool with_page)
 {
-    const struct entity_field *status = entity_field_find(e, "status");
+    const struct entity_field *status = e->board_field;
 
     if (shape == SHAPE_CSV) {
         /* A CSV line per row, in the list's order, each cell made by
@@ -870,8 +833,8 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
         sql_append(sql,
                    "select (select string_agg(public.csv_cell((s.j -> f.name)::json), ',' order by f.n)"
                    "  from json_array_elements_text($%d::json) with ordinality f(name, n))"
-                   " from (select %s(t)::jsonb as j from public.%s t where %s order by %s%st.id limit $1 offset $2) s",
-                   fields_param, e->json_function, e->table, where, order, *order ? ", " : "");
+                   " from (select (%s)::jsonb as j from public.%s t where %s order by %s%st.id limit $1 offset $2) s",
+                   fields_param, e->json_sql, e->table, where, order, *order ? ", " : "");
         return;
     }
 
@@ -903,10 +866,10 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
                        "  from public.%s t where %s and t.%s_rank = s.ord) c",
                        e->board_revenue, e->table, where, rank);
         sql_append(sql,
-                   " cross join lateral (select coalesce(string_agg(%s(t)::text, ',' order by %s%st.id), '') as items"
+                   " cross join lateral (select coalesce(string_agg(%s, ',' order by %s%st.id), '') as items"
                    "  from (select t.* from public.%s t where %s and t.%s_rank = s.ord"
                    "   order by %s%st.id limit $1 offset $2) t) i",
-                   e->json_function, order, *order ? ", " : "", e->table, where, rank, order,
+                   e->json_sql, order, *order ? ", " : "", e->table, where, rank, order,
                    *order ? ", " : "");
         return;
     }
@@ -914,8 +877,8 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
      * answer that alone), then only those rows read whole; the outer t is
      * the same row, so the same order applies to it. */
     sql_append(sql,
-               "select '{\"items\":[' || coalesce(string_agg(%s(t)::text, ',' order by %s%st.id), '')"
-               " || '],\"total\":' || ", e->json_function, order, *order ? ", " : "");
+               "select '{\"items\":[' || coalesce(string_agg(%s, ',' order by %s%st.id), '')"
+               " || '],\"total\":' || ", e->json_sql, order, *order ? ", " : "");
     if (totals)
         sql_append(sql, "(select coalesce(sum(k.partners), 0) from public.%s k where %s)", e->kept_totals, totals);
     else if (with_page)   /* the count is an init plan: run only when max() is null */
@@ -938,12 +901,12 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
     const struct entity *e = ctx->entity;
     const struct http_request *req = ctx->req;
     struct entity_input *in = calloc(1, sizeof(*in));
-    struct entity_sql where = {0}, order = {0}, scoped = {0}, admin_sql = {0}, totals = {0}, kept_sql = {0};
+    struct entity_sql where = {0}, order = {0}, scoped = {0}, totals = {0}, kept_sql = {0};
     json_t *bad = json_object(), *invalid = json_object();
     long long max_limit = shape == SHAPE_CSV ? 2147483647LL : ENTITY_LIST_MAX_LIMIT;
     long long limit = shape == SHAPE_CSV ? -1 : ENTITY_LIST_DEFAULT_LIMIT, offset = 0;   /* -1: every row */
     const char *value;
-    bool deleted = false, narrowed = false, searched = false, kept;
+    bool deleted = false, narrowed = false, searched = false, kept, admin;
     int rc = -1;
 
     if (!in || !bad || !invalid) {
@@ -1003,7 +966,7 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
         if (field && (field->flags & FIELD_FILTER)) {
             /* The kept totals are per status_rank: only a ranked status
              * filter can say which of them a list's total is. */
-            bool by_status = e->kept_totals && strcmp(field->name, "status") == 0 && (field->flags & FIELD_RANKED);
+            bool by_status = e->kept_totals && field == e->board_field;
 
             entity_filter(ctx, &where, field, req->params[i].value, bad, invalid, by_status ? &totals : NULL);
             narrowed = narrowed || !by_status;
@@ -1065,20 +1028,11 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
      * the reader sees (the row policies of the totals match the rows'), read
      * instead of counted. */
     kept = shape != SHAPE_CSV && e->kept_totals && !deleted && !narrowed;
-    for (int admin = 0; admin <= 1; admin++) {
-        struct entity_sql *into = admin ? &admin_sql : &in->sql;
-
-        sql_append(&scoped, "%s and %s", admin ? "$3::text is null" : "t.owner_user_id = $3", where.text);
-        sql_append(&kept_sql, "%s%s", admin ? "$3::text is null" : "k.owner_user_id = $3", totals.text);
-        entity_shape_sql(e, shape, into, scoped.text, order.text, fields_param, kept ? kept_sql.text : NULL,
-                         searched);
-        scoped.overflow = scoped.overflow || kept_sql.overflow || into->overflow;
-        scoped.len = kept_sql.len = 0;
-    }
-    if (!scoped.overflow && !(in->admin_sql = strdup(admin_sql.text))) {
-        http_error(ctx->resp, 500, "out of memory");
-        goto out;
-    }
+    admin = ctx->user.admin;   /* the check runs once the acting user is known */
+    sql_append(&scoped, "%s and %s", admin ? "$3::text is null" : "t.owner_user_id = $3", where.text);
+    sql_append(&kept_sql, "%s%s", admin ? "$3::text is null" : "k.owner_user_id = $3", totals.text);
+    entity_shape_sql(e, shape, &in->sql, scoped.text, order.text, fields_param, kept ? kept_sql.text : NULL, searched);
+    scoped.overflow = scoped.overflow || kept_sql.overflow || in->sql.overflow;
     memcpy(in->sql.values, where.values, sizeof(where.values));
     in->sql.nvalues = where.nvalues;
     where.nvalues = 0;
@@ -1102,9 +1056,7 @@ int entity_check_list(struct request_ctx *ctx)
 /* GET /boards/C: only for entities with a board (404 otherwise). */
 int entity_check_board(struct request_ctx *ctx)
 {
-    const struct entity_field *status = entity_field_find(ctx->entity, "status");
-
-    if (!ctx->entity->board_revenue || !status || !(status->flags & FIELD_RANKED)) {
+    if (!ctx->entity->board_revenue || !ctx->entity->board_field) {
         http_error(ctx->resp, 404, "no such route");
         return -1;
     }
@@ -1127,7 +1079,7 @@ static struct pg_result *entity_query(struct request_ctx *ctx)
     memcpy(values, in->sql.values, sizeof(values));
     values[2] = ctx->user.admin ? NULL : ctx->user.id;
     db_commit_with_next(ctx->db);   /* a read, and the request's only statement */
-    return db_query_cached(ctx->db, ctx->user.admin ? in->admin_sql : in->sql.text, in->sql.nvalues, values);
+    return db_query_cached(ctx->db, in->sql.text, in->sql.nvalues, values);
 }
 
 /* GET /C: 200 {"items","total","limit","offset"}. */
@@ -1135,15 +1087,8 @@ int entity_list(struct request_ctx *ctx)
 {
     struct pg_result *res = entity_query(ctx);
 
-    if (!res) {
-        http_error(ctx->resp, 503, "the database is unavailable; try again");
+    if (!(res = api_checked(ctx, res, ctx->entity->table)))
         return -1;
-    }
-    if (!db_ok(res)) {
-        api_db_error(ctx, res, ctx->entity->table);
-        db_clear(res);
-        return -1;
-    }
     http_response_json(ctx->resp, 200, db_value(res, 0, 0), db_length(res, 0, 0));
     db_clear(res);
     return 0;
@@ -1168,7 +1113,7 @@ int entity_csv(struct request_ctx *ctx)
     const struct entity *e = ctx->entity;
     struct entity_input *in = ctx->input;
     const char *values[ENTITY_MAX_PARAMS];
-    const char *query = ctx->user.admin ? in->admin_sql : in->sql.text;
+    const char *query = in->sql.text;
     static const char declare[] = "declare partnerships_export no scroll cursor for ";
     char fetch[64], *sql;
     struct pg_result *res;

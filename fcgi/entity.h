@@ -1,11 +1,11 @@
 /* entity.h: a collection of the API described as data.
  *
- * Each resource file (partners.c, ...) declares one struct entity: its table,
- * the SQL function that renders a row as the API's JSON, and a table of its
- * fields.  entity.c serves the whole collection contract (fcgi/README.md
- * "Collections") from that description: list (filters, search, sort,
- * paging, trash), create, get, patch with If-Match, soft delete, restore
- * and history. */
+ * Each collection is declared in SQL (sql/schema/08_api.sql) and learned
+ * when a worker first reaches the database (declaration.c): its relation,
+ * its fields with their types and flags, its list parameters.  entity.c
+ * serves the whole collection contract (fcgi/README.md "Collections") from
+ * that description: list (filters, search, sort, paging, trash), create,
+ * get, patch with If-Match, soft delete, restore and history. */
 #ifndef PARTNERSHIPS_ENTITY_H
 #define PARTNERSHIPS_ENTITY_H
 
@@ -13,6 +13,9 @@
 #include <stddef.h>
 
 #include "api.h"
+
+/* A list's page size: the default and the most a request may ask. */
+enum { ENTITY_LIST_DEFAULT_LIMIT = 50, ENTITY_LIST_MAX_LIMIT = 500 };
 
 enum field_type {
     FIELD_TEXT,        /* JSON string, trimmed; "" is null */
@@ -43,44 +46,42 @@ enum field_flags {
 };
 
 struct entity_field {
-    const char *name;        /* API name; the column is its snake_case */
+    char *name;              /* API name */
     enum field_type type;
-    const char *enum_type;   /* FIELD_ENUM: the PostgreSQL type */
+    char *enum_type;         /* FIELD_ENUM: the PostgreSQL type */
     unsigned flags;
+    char *column;            /* its column (the name in snake_case), or NULL: derived */
+    char *value;             /* SQL of its value over the row alias t */
+    char *lookup;            /* an import's name for it -> its value (e.g. public.partner_ref), or NULL */
+    bool kept;               /* its JSON member is kept in the row (the collection's kept_json) */
 };
-
-/* The fields every record has after its own (sql/README.md "Records"): kept by the server. */
-#define ENTITY_RECORD_FIELDS                                  \
-    {"createdAt", FIELD_TIMESTAMP, NULL, FIELD_SORT},         \
-    {"updatedAt", FIELD_TIMESTAMP, NULL, FIELD_SORT},         \
-    {"version", FIELD_INT, NULL, 0},                          \
-    {"deletedAt", FIELD_TIMESTAMP, NULL, FIELD_SORT}
 
 /* A list parameter beyond the field filters: sql is a condition on the row
  * alias t with one "%d" for its parameter number, or none when takes_value
  * is false (then the only accepted value is `value`). */
 struct entity_param {
-    const char *name;
+    char *name;
     enum field_type type;    /* how the value is checked: FIELD_DATE, FIELD_BOOL, ... */
-    const char *value;       /* non-NULL: the one accepted value (e.g. owner=me) */
-    const char *sql;
-    const char *description; /* for the OpenAPI document */
+    char *value;             /* non-NULL: the one accepted value (e.g. owner=me) */
+    char *sql;
+    char *description;       /* for the OpenAPI document */
 };
 
 struct entity {
-    const char *collection;          /* URL segment and oplog entity name */
-    const char *table;
-    const char *json_function;       /* renders a row: fn(t) returns its JSON, as json or as text */
-    const char *default_sort;        /* e.g. "company" or "-customerRequestCount" */
+    char *collection;                /* URL segment and oplog entity name */
+    char *table;
+    char *json_sql;                  /* the row's API JSON as text, SQL over the row alias t */
+    char *default_sort;              /* e.g. "company" or "-customerRequestCount" */
     bool searchable;                 /* the table has search_text */
     bool view;                       /* list only (GET /C), e.g. the performance view */
-    const char *board_revenue;       /* the column summed per board column; NULL: no board */
-    const char *kept_totals;         /* kept per owner and status_rank (partners, revenue): the total of
-                                      * a list and the counts and sums of a board that only statuses
-                                      * narrow; NULL: counted */
-    const struct entity_field *fields;
+    char *board_revenue;             /* the column summed per board column; NULL: no board */
+    const struct entity_field *board_field;   /* the ranked enum a board groups by (and kept totals count) */
+    char *kept_totals;               /* kept per owner and the board field's rank (count "partners",
+                                      * sum "revenue"): the total of a list and the counts and sums of a
+                                      * board that only the board field narrows; NULL: counted */
+    struct entity_field *fields;
     size_t nfields;
-    const struct entity_param *params;
+    struct entity_param *params;
     size_t nparams;
     /* Statements, registered by entity_init(). */
     int stmt_get;
@@ -90,11 +91,20 @@ struct entity {
     int stmt_history;
 };
 
-/* All collections, NULL-terminated; and lookup by URL segment. */
-extern struct entity *const entities[];
+/* All collections, NULL-terminated (NULL until loaded); and lookup by URL segment. */
+extern struct entity **entities;
 struct entity *entity_find(const char *collection);
 
-/* Builds and registers every entity's statements.  Returns 0 or -1. */
+/* Learns the collections from the database (public.api_catalogue()) once
+ * per process, and registers their statements.  Returns 0, or -1 when the
+ * database cannot be read now (the next request tries again).
+ * entity_load_json does the same from the document itself (unit tests). */
+int entity_load(struct db *db);
+int entity_load_json(const char *catalogue);
+bool entity_loaded(void);
+void entity_unload(void);
+
+/* Builds and registers every loaded entity's statements.  Returns 0 or -1. */
 int entity_init(void);
 
 /* The field called name, or NULL. */

@@ -93,15 +93,8 @@ static int figures_answer(struct request_ctx *ctx, enum figures_statement statem
 
     db_commit_with_next(ctx->db);   /* a read, and the request's only statement */
     res = db_run(ctx->db, figures_statements[statement], n, values);
-    if (!res) {
-        http_error(ctx->resp, 503, "the database is unavailable; try again");
+    if (!(res = api_checked(ctx, res, NULL)))
         return -1;
-    }
-    if (!db_ok(res)) {
-        api_db_error(ctx, res, NULL);
-        db_clear(res);
-        return -1;
-    }
     if (db_rows(res) == 0 || !db_value(res, 0, 0))
         http_error(ctx->resp, 404, "no such record");
     else

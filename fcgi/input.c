@@ -235,3 +235,13 @@ size_t input_utf8_length(const char *s)
     return n;
 }
 
+
+bool input_id_valid(const char *s, size_t len)
+{
+    if (len == 0 || len > INPUT_ID_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+            return false;
+    return true;
+}

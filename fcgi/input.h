@@ -11,7 +11,8 @@
 
 enum {
     INPUT_MAX_DEPTH = 8,          /* nesting of a request body */
-    INPUT_MONEY_TEXT_BYTES = 32
+    INPUT_MONEY_TEXT_BYTES = 32,
+    INPUT_ID_MAX = 64             /* a record's id: nanoid is 21, anything past 64 is not ours */
 };
 
 /* Parses a request body that must be one JSON object: valid UTF-8, no NUL,
@@ -39,6 +40,10 @@ int input_money_text(const json_t *value, char out[INPUT_MONEY_TEXT_BYTES]);
  * or nothing visible at all (only white space, zero-width characters,
  * direction marks and overrides, and the like). */
 const char *input_text_problem(const char *s);
+
+/* The first len bytes of s are a record's id as the API takes it in a path
+ * or a reference: 1 to 64 of A-Z a-z 0-9 _ - (a nanoid is 21). */
+bool input_id_valid(const char *s, size_t len);
 
 /* The number of characters (code points) of valid UTF-8. */
 size_t input_utf8_length(const char *s);

@@ -220,7 +220,7 @@ static json_t *openapi_list_parameters(const struct db *db, const struct entity 
     json_t *params = json_array(), *sort_keys = json_array();
 
     json_array_append_new(params, openapi_parameter("limit", "query",
-        json_pack("{s:s, s:i, s:i, s:i}", "type", "integer", "minimum", 1, "maximum", 500, "default", 50),
+        json_pack("{s:s, s:i, s:i, s:i}", "type", "integer", "minimum", 1, "maximum", ENTITY_LIST_MAX_LIMIT, "default", ENTITY_LIST_DEFAULT_LIMIT),
         "rows per page"));
     json_array_append_new(params, openapi_parameter("offset", "query",
         json_pack("{s:s, s:i}", "type", "integer", "minimum", 0), "rows to skip"));

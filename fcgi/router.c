@@ -160,16 +160,6 @@ static const char *const router_method_names[HTTP_METHOD__MAX] = {
     [HTTP_PUT] = "PUT", [HTTP_HEAD] = "HEAD", [HTTP_OPTIONS] = "OPTIONS",
 };
 
-static bool router_id_valid(const char *s, size_t len)
-{
-    if (len == 0 || len > API_ID_MAX)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
-            return false;
-    return true;
-}
-
 /* The entity named by the first len bytes of path, or NULL. */
 static struct entity *router_entity(const char *path, size_t len)
 {
@@ -201,7 +191,7 @@ static bool router_path_matches(const char *pattern, const char *path, struct re
         pattern_len = pattern_end ? (size_t)(pattern_end - pattern) : strlen(pattern);
         path_len = path_end ? (size_t)(path_end - path) : strlen(path);
         if (pattern_len == 3 && strncmp(pattern, ":id", 3) == 0) {
-            if (!router_id_valid(path, path_len) || nids == API_MAX_PATH_IDS)
+            if (!input_id_valid(path, path_len) || nids == API_MAX_PATH_IDS)
                 return false;
             memcpy(ctx->ids[nids], path, path_len);
             ctx->ids[nids++][path_len] = '\0';
@@ -569,7 +559,11 @@ static void router_run_authenticated(struct request_ctx *ctx)
 void router_dispatch(struct request_ctx *ctx)
 {
     ctx->if_match = -1;
-    if (router_check_request(ctx) == 0) {
+    /* The collections are learned from the database (declaration.c): until
+     * a worker has read them, only /health can be answered. */
+    if (!entity_loaded() && entity_load(ctx->db) && strcmp(ctx->req->path, ROUTER_PREFIX "/health") != 0)
+        router_unavailable(ctx);
+    else if (router_check_request(ctx) == 0) {
         if (ctx->route->flags & ROUTE_PUBLIC) {
             if (router_check_input(ctx) == 0) {
                 if (ctx->route->handler == health_get || db_ensure(ctx->db) == 0)

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "entity.h"
 #include "http.h"
 #include "log.h"
 #include "router.h"
@@ -231,7 +232,7 @@ static void server_worker(int listen_fd)
         log_error("worker setup failed");
         _exit(1);
     }
-    if (db_ensure(db))
+    if (db_ensure(db) || entity_load(db))
         log_error("worker started without the database; it will answer 503 until it is back");
     while (!server_stopping && FCGX_Accept_r(&request) >= 0) {
         /* A stop or a reload lets the request in hand finish: SIGTERM waits

@@ -47,15 +47,8 @@ static struct pg_result *users_run(struct request_ctx *ctx, enum users_statement
 {
     struct pg_result *res = db_run(ctx->db, users_statements[statement], n, values);
 
-    if (!res) {
-        http_error(ctx->resp, 503, "the database is unavailable; try again");
+    if (!(res = api_checked(ctx, res, "users")))
         return NULL;
-    }
-    if (!db_ok(res)) {
-        api_db_error(ctx, res, "users");
-        db_clear(res);
-        return NULL;
-    }
     return res;
 }
 

@@ -151,11 +151,12 @@ MASTER_PID=$(cat "$var/run/app.pid") PG_CTL="$pgbin/pg_ctl" PGDATA="$var/pg" NGI
 MASTER_PID=$(cat "$var/run/app.pid") PG_CTL="$pgbin/pg_ctl" PGDATA="$var/pg" SOAK_SECONDS=${SOAK_SECONDS:-10} \
     node_suite "soak" 1 tests/soak/*.test.mjs
 
-# --- deploy: install, stock nginx, sign-on, backup, schema = migrations -------
+# --- deploy: install, stock nginx, sign-on, backup, schema = migrations, a new field
 checks "deploy nginx_include" "$root/tests/deploy/nginx_include.sh" "$var" $((port + 1))
 checks "deploy sso" "$root/tests/deploy/sso.sh" "$var" $((port + 2)) "$build/partnerships"
 checks "deploy backup" "$root/tests/deploy/backup.sh" "$var" "$build/partnerships"
 checks "deploy schema" "$root/tests/deploy/schema.sh" "$var" "$build/partnerships"
+checks "deploy new_field" node "$root/tests/deploy/new_field.mjs" "$var-new-field" $((port + 7)) "$build/partnerships"
 
 # --- bench smoke: make bench's script, tiny, on its own stack ----------------
 checks "bench smoke" "$root/tests/bench/smoke.sh" "$build/partnerships" "$var-bench" $((port + 3))

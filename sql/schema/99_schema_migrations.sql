@@ -31,4 +31,5 @@ insert into public.schema_migrations (version) values
   ('018_partner_races'),
   ('019_sign_in_limits'),
   ('020_long_operations'),
-  ('021_schema_drift');
+  ('021_schema_drift'),
+  ('022_api_declaration');

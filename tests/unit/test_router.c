@@ -1,5 +1,7 @@
 /* test_router.c: route matching (fcgi/router.c) and list-query checking
- * (fcgi/entity.c), without a database. */
+ * (fcgi/entity.c), without a database: the collections are a sample
+ * catalogue (catalogue.h). */
+#include "catalogue.h"
 #include "check.h"
 #include "db.h"
 #include "entity.h"
@@ -171,7 +173,7 @@ static void test_names(void)
 
 int main(void)
 {
-    if (entity_init())
+    if (entity_load_json(test_catalogue))
         return 1;
     test_match();
     test_list_query();

@@ -1,4 +1,4 @@
--- 06: the performance table (a security_invoker view) and its API JSON.
+-- 06: the performance table (a security_invoker view).
 
 create or replace view public.partner_performance with (security_invoker = true) as
 select p.id,
@@ -24,13 +24,3 @@ select p.id,
 COMMENT ON VIEW public.partner_performance IS 'The performance table: one row per live partner, with computed metrics.';
 
 GRANT SELECT ON TABLE public.partner_performance TO partnerships_app;
-
-create function public.api_performance(v public.partner_performance) returns json
-language sql stable
-as $$
-  select json_build_object(
-    'partnerId', v.partner_id, 'company', v.company, 'type', v.type, 'status', v.status,
-    'ownerUserId', v.owner_user_id, 'referrals', v.referrals, 'revenue', v.revenue, 'campaigns', v.campaigns,
-    'sharedCustomers', v.shared_customers, 'roi', v.roi, 'score', v.score, 'engagement', v.engagement)
-$$;
-grant execute on function public.api_performance(v public.partner_performance) to partnerships_app;

@@ -1,0 +1,337 @@
+-- 022: the collections the API serves, declared in SQL and completed from
+-- the catalogue (fields' types, enumerations, references, writability),
+-- instead of a table per collection in the program.  The program reads
+-- api_catalogue() when a worker connects; it builds each row's JSON from
+-- the declared fields, so the per-collection JSON functions go.
+create table public.api_collections (
+    name text primary key,
+    position smallint not null unique,
+    relation regclass not null unique,
+    default_sort text not null,
+    board_sum text,
+    kept_totals regclass,
+    kept_json text,
+    constraint api_collections_name_check check (name ~ '^[a-z][a-z-]{0,62}$'),
+    constraint api_collections_board_sum_check check (board_sum ~ '^[a-z][a-z0-9_]{0,62}$'),
+    constraint api_collections_kept_json_check check (kept_json ~ '^[a-z][a-z0-9_]{0,62}$')
+);
+comment on table public.api_collections is 'The API''s collections and list-only views (a view relation), in the order the OpenAPI document lists them.';
+comment on column public.api_collections.name is 'The URL segment, and the entity name in the oplog.';
+comment on column public.api_collections.relation is 'The table (or, for a list-only view, the view) a record is a row of; its search_text column, if any, is what q= searches.';
+comment on column public.api_collections.default_sort is 'The sort of a list that names none: comma list of fields, - for descending.';
+comment on column public.api_collections.board_sum is 'The column summed per board column (GET /boards/<name>); null: no board.  The board groups by the ranked field.';
+comment on column public.api_collections.kept_totals is 'A table of live rows counted per owner_user_id and the ranked field''s rank (with their board_sum): the totals of lists and boards that only the ranked field narrows; null: counted.';
+comment on column public.api_collections.kept_json is 'A column holding, kept by a trigger, the JSON members of the fields marked kept; the others are added when the row is read.';
+
+create table public.api_fields (
+    collection text not null references public.api_collections on delete cascade,
+    position smallint not null,
+    name text not null,
+    value text,
+    kind text,
+    sortable boolean not null default false,
+    filterable boolean not null default false,
+    kept boolean not null default false,
+    lookup regproc,
+    primary key (collection, name),
+    unique (collection, position),
+    constraint api_fields_name_check check (name ~ '^[a-z][A-Za-z0-9]{0,62}$'),
+    constraint api_fields_kind_check check (kind in ('ref', 'strings', 'objects', 'object'))
+);
+comment on table public.api_fields is 'The fields of each collection in the order of its JSON, CSV and OpenAPI schema.';
+comment on column public.api_fields.name is 'The API name; the column is its snake_case (unless value is given).';
+comment on column public.api_fields.value is 'A derived field: its SQL over the row t (read-only; the type is PostgreSQL''s).  Null: the column.';
+comment on column public.api_fields.kind is 'What the column''s type does not tell: ref (an id, on a view''s column), or the JSON shape of a jsonb column (strings, objects, object).';
+comment on column public.api_fields.sortable is 'A list may sort by it (?sort=name, -name).';
+comment on column public.api_fields.filterable is 'A list may filter on it (?name=a,b).  A ranked enum (a column <column>_rank beside it) filters on the rank.';
+comment on column public.api_fields.kept is 'Its JSON member is in the collection''s kept_json column.';
+comment on column public.api_fields.lookup is 'A function that turns what an import names (e.g. a partner''s company) into the id the column holds.';
+
+create table public.api_params (
+    collection text not null references public.api_collections on delete cascade,
+    position smallint not null,
+    name text not null,
+    type text not null,
+    value text,
+    condition text not null,
+    description text not null,
+    primary key (collection, name),
+    unique (collection, position),
+    constraint api_params_name_check check (name ~ '^[a-z][A-Za-z0-9]{0,62}$'),
+    constraint api_params_type_check check (type in ('text', 'date', 'boolean'))
+);
+comment on table public.api_params is 'List parameters beyond the field filters.';
+comment on column public.api_params.value is 'The one value accepted (e.g. owner=me), whose condition then takes none; null: any value of the type.';
+comment on column public.api_params.condition is 'SQL over the row t; with a value of its own, %s stands for it (a parameter, never text).';
+
+grant select on public.api_collections, public.api_fields, public.api_params to partnerships_app;
+
+insert into public.api_collections (name, position, relation, default_sort, board_sum, kept_totals, kept_json) values
+  ('partners', 1, 'public.partners', 'company', 'revenue_attributed', 'public.partner_totals', 'api_members'),
+  ('campaigns', 2, 'public.campaigns', '-startDate,name', 'revenue', null, null),
+  ('referrals', 3, 'public.referrals', '-referredDate', null, null, null),
+  ('integrations', 4, 'public.integrations', 'name', null, null, null),
+  ('integration-ideas', 5, 'public.integration_ideas', '-customerRequestCount', null, null, null),
+  ('shared-customers', 6, 'public.shared_customers', 'customer', null, null, null),
+  ('checklists', 7, 'public.checklists', 'createdAt', null, null, null),
+  ('performance', 8, 'public.partner_performance', '-revenue', null, 'public.partner_totals', null);
+
+insert into public.api_fields (collection, position, name, value, kind, sortable, filterable, kept, lookup) values
+  ('partners', 1, 'id', null, null, true, false, true, null),
+  ('partners', 2, 'company', null, null, true, false, true, null),
+  ('partners', 3, 'contactName', null, null, true, false, true, null),
+  ('partners', 4, 'contactEmail', null, null, true, false, true, null),
+  ('partners', 5, 'contactPhone', null, null, false, false, true, null),
+  ('partners', 6, 'type', null, null, true, true, true, null),
+  ('partners', 7, 'status', null, null, true, true, true, null),
+  ('partners', 8, 'tier', null, null, true, true, true, null),
+  ('partners', 9, 'ownerUserId', null, null, true, true, true, null),
+  ('partners', 10, 'agreementUrl', null, null, false, false, true, null),
+  ('partners', 11, 'commissionRate', null, null, false, false, true, null),
+  ('partners', 12, 'integrationStatus', null, null, true, true, true, null),
+  ('partners', 13, 'lastSync', null, null, true, false, true, null),
+  ('partners', 14, 'nextReview', null, null, true, false, true, null),
+  ('partners', 15, 'notes', null, null, false, false, true, null),
+  ('partners', 16, 'audienceOverlap', null, null, true, true, true, null),
+  ('partners', 17, 'strategicValue', null, null, true, true, true, null),
+  ('partners', 18, 'executionEffort', null, null, true, true, true, null),
+  ('partners', 19, 'score', null, null, true, false, true, null),
+  ('partners', 20, 'engagement', 'public.engagement(t.score)', null, false, false, true, null),
+  ('partners', 21, 'referralsMade', null, null, true, false, true, null),
+  ('partners', 22, 'referralsReceived', null, null, true, false, true, null),
+  ('partners', 23, 'referralBalance', 't.referrals_made - t.referrals_received', null, false, false, true, null),
+  ('partners', 24, 'oneSided', 't.referrals_received >= 3 and t.referrals_made = 0', null, false, false, true, null),
+  ('partners', 25, 'sharedCustomers', null, null, true, false, true, null),
+  ('partners', 26, 'revenueAttributed', null, null, true, false, true, null),
+  ('partners', 27, 'reviewDue', 'coalesce(t.next_review <= current_date, false)', null, false, false, false, null),
+  ('partners', 28, 'createdAt', null, null, true, false, true, null),
+  ('partners', 29, 'updatedAt', null, null, true, false, true, null),
+  ('partners', 30, 'version', null, null, false, false, true, null),
+  ('partners', 31, 'deletedAt', null, null, true, false, true, null),
+
+  ('campaigns', 1, 'id', null, null, true, false, false, null),
+  ('campaigns', 2, 'partnerId', null, null, true, true, false, 'public.partner_ref'),
+  ('campaigns', 3, 'partner', '(select p.company from public.partners p where p.id = t.partner_id)', null, false, false, false, null),
+  ('campaigns', 4, 'name', null, null, true, false, false, null),
+  ('campaigns', 5, 'type', null, null, true, true, false, null),
+  ('campaigns', 6, 'channel', null, null, true, true, false, null),
+  ('campaigns', 7, 'status', null, null, true, true, false, null),
+  ('campaigns', 8, 'startDate', null, null, true, false, false, null),
+  ('campaigns', 9, 'endDate', null, null, true, false, false, null),
+  ('campaigns', 10, 'budget', null, null, true, false, false, null),
+  ('campaigns', 11, 'budgetSplit', null, null, false, false, false, null),
+  ('campaigns', 12, 'leads', null, null, true, false, false, null),
+  ('campaigns', 13, 'conversions', null, null, true, false, false, null),
+  ('campaigns', 14, 'revenue', null, null, true, false, false, null),
+  ('campaigns', 15, 'roi', null, null, true, false, false, null),
+  ('campaigns', 16, 'deliverables', null, 'strings', false, false, false, null),
+  ('campaigns', 17, 'notes', null, null, false, false, false, null),
+  ('campaigns', 18, 'createdAt', null, null, true, false, false, null),
+  ('campaigns', 19, 'updatedAt', null, null, true, false, false, null),
+  ('campaigns', 20, 'version', null, null, false, false, false, null),
+  ('campaigns', 21, 'deletedAt', null, null, true, false, false, null),
+
+  ('referrals', 1, 'id', null, null, true, false, false, null),
+  ('referrals', 2, 'partnerId', null, null, true, true, false, 'public.partner_ref'),
+  ('referrals', 3, 'partner', '(select p.company from public.partners p where p.id = t.partner_id)', null, false, false, false, null),
+  ('referrals', 4, 'direction', null, null, true, true, false, null),
+  ('referrals', 5, 'leadName', null, null, true, false, false, null),
+  ('referrals', 6, 'leadCompany', null, null, true, false, false, null),
+  ('referrals', 7, 'leadEmail', null, null, false, false, false, null),
+  ('referrals', 8, 'status', null, null, true, true, false, null),
+  ('referrals', 9, 'dealValue', null, null, true, false, false, null),
+  ('referrals', 10, 'commissionAmount', null, null, true, false, false, null),
+  ('referrals', 11, 'commissionPaid', null, null, true, true, false, null),
+  ('referrals', 12, 'referredDate', null, null, true, false, false, null),
+  ('referrals', 13, 'convertedDate', null, null, true, false, false, null),
+  ('referrals', 14, 'leadOptIn', null, null, false, true, false, null),
+  ('referrals', 15, 'partnerOptIn', null, null, false, true, false, null),
+  ('referrals', 16, 'reciprocated', 'case when t.direction = ''outbound'' then exists (select 1 from public.referrals i where i.partner_id = t.partner_id and i.direction = ''inbound'' and i.deleted_at is null and i.referred_date >= t.referred_date) end', null, false, false, false, null),
+  ('referrals', 17, 'notes', null, null, false, false, false, null),
+  ('referrals', 18, 'createdAt', null, null, true, false, false, null),
+  ('referrals', 19, 'updatedAt', null, null, true, false, false, null),
+  ('referrals', 20, 'version', null, null, false, false, false, null),
+  ('referrals', 21, 'deletedAt', null, null, true, false, false, null),
+
+  ('integrations', 1, 'id', null, null, true, false, false, null),
+  ('integrations', 2, 'partnerId', null, null, true, true, false, 'public.partner_ref'),
+  ('integrations', 3, 'partner', '(select p.company from public.partners p where p.id = t.partner_id)', null, false, false, false, null),
+  ('integrations', 4, 'name', null, null, true, false, false, null),
+  ('integrations', 5, 'type', null, null, true, true, false, null),
+  ('integrations', 6, 'status', null, null, true, true, false, null),
+  ('integrations', 7, 'apiVersion', null, null, true, false, false, null),
+  ('integrations', 8, 'sharedCustomers', null, null, true, false, false, null),
+  ('integrations', 9, 'health', null, null, true, true, false, null),
+  ('integrations', 10, 'errorRate', null, null, true, false, false, null),
+  ('integrations', 11, 'lastSync', null, null, true, false, false, null),
+  ('integrations', 12, 'notes', null, null, false, false, false, null),
+  ('integrations', 13, 'createdAt', null, null, true, false, false, null),
+  ('integrations', 14, 'updatedAt', null, null, true, false, false, null),
+  ('integrations', 15, 'version', null, null, false, false, false, null),
+  ('integrations', 16, 'deletedAt', null, null, true, false, false, null),
+
+  ('integration-ideas', 1, 'id', null, null, true, false, false, null),
+  ('integration-ideas', 2, 'partnerId', null, null, true, true, false, 'public.partner_ref'),
+  ('integration-ideas', 3, 'partner', '(select p.company from public.partners p where p.id = t.partner_id)', null, false, false, false, null),
+  ('integration-ideas', 4, 'ownerUserId', null, null, true, true, false, null),
+  ('integration-ideas', 5, 'description', null, null, true, false, false, null),
+  ('integration-ideas', 6, 'customerRequestCount', null, null, true, false, false, null),
+  ('integration-ideas', 7, 'effort', null, null, true, true, false, null),
+  ('integration-ideas', 8, 'priority', null, null, true, true, false, null),
+  ('integration-ideas', 9, 'notes', null, null, false, false, false, null),
+  ('integration-ideas', 10, 'createdAt', null, null, true, false, false, null),
+  ('integration-ideas', 11, 'updatedAt', null, null, true, false, false, null),
+  ('integration-ideas', 12, 'version', null, null, false, false, false, null),
+  ('integration-ideas', 13, 'deletedAt', null, null, true, false, false, null),
+
+  ('shared-customers', 1, 'id', null, null, true, false, false, null),
+  ('shared-customers', 2, 'partnerId', null, null, true, true, false, 'public.partner_ref'),
+  ('shared-customers', 3, 'partner', '(select p.company from public.partners p where p.id = t.partner_id)', null, false, false, false, null),
+  ('shared-customers', 4, 'customer', null, null, true, false, false, null),
+  ('shared-customers', 5, 'yourProduct', null, null, true, true, false, null),
+  ('shared-customers', 6, 'partnerProduct', null, null, true, true, false, null),
+  ('shared-customers', 7, 'jointRevenue', null, null, true, false, false, null),
+  ('shared-customers', 8, 'health', null, null, true, true, false, null),
+  ('shared-customers', 9, 'notes', null, null, false, false, false, null),
+  ('shared-customers', 10, 'createdAt', null, null, true, false, false, null),
+  ('shared-customers', 11, 'updatedAt', null, null, true, false, false, null),
+  ('shared-customers', 12, 'version', null, null, false, false, false, null),
+  ('shared-customers', 13, 'deletedAt', null, null, true, false, false, null),
+
+  ('checklists', 1, 'id', null, null, true, false, false, null),
+  ('checklists', 2, 'partnerId', null, null, true, true, false, 'public.partner_ref'),
+  ('checklists', 3, 'partner', '(select p.company from public.partners p where p.id = t.partner_id)', null, false, false, false, null),
+  ('checklists', 4, 'templateKey', null, null, true, true, false, null),
+  ('checklists', 5, 'title', null, null, true, false, false, null),
+  ('checklists', 6, 'campaignId', null, null, false, true, false, null),
+  ('checklists', 7, 'integrationId', null, null, false, true, false, null),
+  ('checklists', 8, 'items', null, 'objects', false, false, false, null),
+  ('checklists', 9, 'fields', null, 'object', false, false, false, null),
+  ('checklists', 10, 'done', '(select count(*) from jsonb_array_elements(t.items) e where (e ->> ''done'')::boolean)', null, false, false, false, null),
+  ('checklists', 11, 'total', 'jsonb_array_length(t.items)', null, false, false, false, null),
+  ('checklists', 12, 'notes', null, null, false, false, false, null),
+  ('checklists', 13, 'createdAt', null, null, true, false, false, null),
+  ('checklists', 14, 'updatedAt', null, null, true, false, false, null),
+  ('checklists', 15, 'version', null, null, false, false, false, null),
+  ('checklists', 16, 'deletedAt', null, null, true, false, false, null),
+
+  ('performance', 1, 'partnerId', null, 'ref', true, true, false, null),
+  ('performance', 2, 'company', null, null, true, false, false, null),
+  ('performance', 3, 'type', null, null, true, true, false, null),
+  ('performance', 4, 'status', null, null, true, true, false, null),
+  ('performance', 5, 'ownerUserId', null, 'ref', true, true, false, null),
+  ('performance', 6, 'referrals', null, null, true, false, false, null),
+  ('performance', 7, 'revenue', null, null, true, false, false, null),
+  ('performance', 8, 'campaigns', null, null, true, false, false, null),
+  ('performance', 9, 'sharedCustomers', null, null, true, false, false, null),
+  ('performance', 10, 'roi', null, null, true, false, false, null),
+  ('performance', 11, 'score', null, null, true, false, false, null),
+  ('performance', 12, 'engagement', null, null, true, true, false, null);
+
+insert into public.api_params (collection, position, name, type, value, condition, description) values
+  ('partners', 1, 'owner', 'text', 'me', 't.owner_user_id = public.current_user_id()',
+   'me: only the partners the acting user owns'),
+  ('partners', 2, 'nextReviewBefore', 'date', null, 't.next_review < %s::date',
+   'partners whose next review is before this date'),
+  ('partners', 3, 'reviewDue', 'boolean', null, 'coalesce(t.next_review <= current_date, false) = %s::boolean',
+   'true: partners whose review is due (next review today or earlier)'),
+  ('performance', 1, 'owner', 'text', 'me', 't.owner_user_id = public.current_user_id()',
+   'me: only the partners the acting user owns');
+
+-- What the engine serves, as one JSON document: each collection with its
+-- fields as declared above, completed from the catalogue.  A field's type
+-- is its column's (or, derived, its value's): text, enum (with the type's
+-- name), int, money (numeric with two decimals), number, bool, date,
+-- timestamp, ref (a column with a foreign key, or declared), or a jsonb
+-- column's declared shape.  writable: the calling role may insert it.
+-- ranked: the relation keeps <column>_rank beside it.  Read by each worker
+-- when it connects (fcgi/entity.c entity_load); run it in psql to see what
+-- the API serves.
+create function public.api_catalogue() returns json
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  c record;
+  f record;
+  types json;
+  derived text;
+  fields json[];
+  out json[] := '{}';
+begin
+  for c in
+    select k.*, r.relname, r.relkind = 'v' as is_view,
+           exists (select 1 from pg_catalog.pg_attribute a
+                    where a.attrelid = k.relation and a.attname = 'search_text' and not a.attisdropped) as searchable
+      from public.api_collections k join pg_catalog.pg_class r on r.oid = k.relation
+     order by k.position
+  loop
+    -- The types of the derived values, in one statement per collection: a
+    -- row of nulls (no row of the relation is read).
+    select string_agg(format('%L, (select format_type(y.oid, null) || case when y.typtype = ''e'' then '':enum'' else '''' end'
+                             ' from pg_catalog.pg_type y where y.oid = pg_typeof(%s))', d.name, d.value), ', ')
+      into derived
+      from public.api_fields d where d.collection = c.name and d.value is not null;
+    types := '{}';
+    if derived is not null then
+      execute format('select json_build_object(%s) from (select) one left join %s t on false', derived, c.relation)
+        into types;
+    end if;
+    fields := '{}';
+    for f in
+      select d.*, a.attname, a.attnum, y.typname, y.typtype, a.atttypmod,
+             exists (select 1 from pg_catalog.pg_constraint k
+                      where k.conrelid = c.relation and k.contype = 'f' and k.conkey = array[a.attnum]) as has_fk,
+             a.attnum is not null and pg_catalog.has_column_privilege(c.relation, a.attname, 'INSERT') as writable,
+             exists (select 1 from pg_catalog.pg_attribute r
+                      where r.attrelid = c.relation and r.attname = a.attname || '_rank' and not r.attisdropped) as ranked
+        from public.api_fields d
+        left join pg_catalog.pg_attribute a
+          on d.value is null and a.attrelid = c.relation and a.attname = lower(regexp_replace(d.name, '([A-Z])', '_\1', 'g')) and not a.attisdropped
+        left join pg_catalog.pg_type y on y.oid = a.atttypid
+       where d.collection = c.name
+       order by d.position
+    loop
+      if f.value is null and f.attnum is null then
+        raise exception 'api_fields: % of % is no column of %', f.name, c.name, c.relation;
+      end if;
+      fields := fields || json_build_object(
+        'name', f.name,
+        'column', f.attname,
+        'value', coalesce(f.value, 't.' || quote_ident(f.attname)),
+        'type', case
+          when f.value is not null then types ->> f.name
+          when f.kind is not null then f.kind
+          when f.has_fk then 'ref'
+          when f.typtype = 'e' then f.typname || ':enum'
+          when f.typname in ('int2', 'int4', 'int8') then 'int'
+          when f.typname = 'numeric' and f.atttypmod >= 4 and ((f.atttypmod - 4) & 65535) = 2 then 'money'
+          when f.typname = 'numeric' then 'number'
+          when f.typname = 'bool' then 'bool'
+          when f.typname = 'date' then 'date'
+          when f.typname = 'timestamptz' then 'timestamp'
+          else 'text' end,
+        'writable', coalesce(f.writable, false),
+        'sortable', f.sortable, 'filterable', f.filterable,
+        'ranked', coalesce(f.ranked, false), 'kept', f.kept, 'lookup', f.lookup::text);
+    end loop;
+    out := out || json_build_object(
+      'name', c.name, 'table', c.relname, 'view', c.is_view, 'searchable', c.searchable,
+      'defaultSort', c.default_sort, 'boardSum', c.board_sum, 'keptTotals', (select r.relname from pg_catalog.pg_class r where r.oid = c.kept_totals),
+      'keptJson', c.kept_json, 'fields', array_to_json(fields),
+      'params', (select coalesce(json_agg(json_build_object('name', p.name, 'type', p.type, 'value', p.value,
+                                          'condition', p.condition, 'description', p.description) order by p.position), '[]')
+                   from public.api_params p where p.collection = c.name));
+  end loop;
+  return array_to_json(out);
+end
+$$;
+grant execute on function public.api_catalogue() to partnerships_app;
+
+drop function public.api_campaign(public.campaigns);
+drop function public.api_referral(public.referrals);
+drop function public.api_integration(public.integrations);
+drop function public.api_integration_idea(public.integration_ideas);
+drop function public.api_shared_customer(public.shared_customers);
+drop function public.api_checklist(public.checklists);
+drop function public.api_performance(public.partner_performance);
