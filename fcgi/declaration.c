@@ -230,6 +230,10 @@ static int declaration_entity(const json_t *in, struct entity *e)
     e->kept_totals = declaration_text(in, "keptTotals");
     e->view = json_is_true(json_object_get(in, "view"));
     e->searchable = json_is_true(json_object_get(in, "searchable"));
+    e->owner_scoped = !json_is_false(json_object_get(in, "ownerScoped"));
+    for (const struct entity_hook *hook = entity_hooks; hook->collection; hook++)
+        if (e->collection && strcmp(hook->collection, e->collection) == 0)
+            e->check_body = hook->check_body;
     e->nfields = json_array_size(fields);
     e->nparams = json_array_size(params);
     e->fields = calloc(e->nfields ? e->nfields : 1, sizeof(*e->fields));

@@ -507,6 +507,12 @@ int entity_check_write(struct request_ctx *ctx)
         sql_param(&in->sql, ctx->if_match >= 0 ? entity_strdup_printf("%lld", ctx->if_match) : NULL);
     }
     entity_build_write(ctx, ctx->body, patch ? WRITE_PATCH : WRITE_CREATE, &in->sql, bad, invalid);
+    /* The collection's own check, once the body's shape is right. */
+    if (ctx->entity->check_body && !json_object_size(bad) && ctx->entity->check_body(ctx, invalid)) {
+        json_decref(bad);
+        json_decref(invalid);
+        return -1;
+    }
     if (entity_answer_errors(ctx, bad, invalid))
         return -1;
     if (in->sql.overflow) {
@@ -1029,7 +1035,9 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
      * instead of counted. */
     kept = shape != SHAPE_CSV && e->kept_totals && !deleted && !narrowed;
     admin = ctx->user.admin;   /* the check runs once the acting user is known */
-    sql_append(&scoped, "%s and %s", admin ? "$3::text is null" : "t.owner_user_id = $3", where.text);
+    sql_append(&scoped, "%s and %s",
+               !e->owner_scoped ? "coalesce($3::text, '') is not null" : admin ? "$3::text is null" : "t.owner_user_id = $3",
+               where.text);
     sql_append(&kept_sql, "%s%s", admin ? "$3::text is null" : "k.owner_user_id = $3", totals.text);
     entity_shape_sql(e, shape, &in->sql, scoped.text, order.text, fields_param, kept ? kept_sql.text : NULL, searched);
     scoped.overflow = scoped.overflow || kept_sql.overflow || in->sql.overflow;

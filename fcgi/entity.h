@@ -74,6 +74,7 @@ struct entity {
     char *default_sort;              /* e.g. "company" or "-customerRequestCount" */
     bool searchable;                 /* the table has search_text */
     bool view;                       /* list only (GET /C), e.g. the performance view */
+    bool owner_scoped;               /* a member's lists name them as the owner (the owner's index) */
     char *board_revenue;             /* the column summed per board column; NULL: no board */
     const struct entity_field *board_field;   /* the ranked enum a board groups by (and kept totals count) */
     char *kept_totals;               /* kept per owner and the board field's rank (count "partners",
@@ -83,6 +84,11 @@ struct entity {
     size_t nfields;
     struct entity_param *params;
     size_t nparams;
+    /* Behaviour no declaration expresses (entity_hooks): a check of a
+     * create's or patch's body after the field checks, adding to invalid
+     * (422) what it refuses; it may read the database.  Returns 0, or -1
+     * after answering (503). */
+    int (*check_body)(struct request_ctx *ctx, json_t *invalid);
     /* Statements, registered by entity_init(). */
     int stmt_get;
     int stmt_current;
@@ -90,6 +96,13 @@ struct entity {
     int stmt_restore;
     int stmt_history;
 };
+
+/* What a collection does beyond its declaration, by its name (views.c). */
+struct entity_hook {
+    const char *collection;
+    int (*check_body)(struct request_ctx *ctx, json_t *invalid);
+};
+extern const struct entity_hook entity_hooks[];
 
 /* All collections, NULL-terminated (NULL until loaded); and lookup by URL segment. */
 extern struct entity **entities;

@@ -18,6 +18,7 @@ create table public.api_collections (
     board_sum text,
     kept_totals regclass,
     kept_json text,
+    owner_scoped boolean default true not null,
     constraint api_collections_name_check check (name ~ '^[a-z][a-z-]{0,62}$'),
     constraint api_collections_board_sum_check check (board_sum ~ '^[a-z][a-z0-9_]{0,62}$'),
     constraint api_collections_kept_json_check check (kept_json ~ '^[a-z][a-z0-9_]{0,62}$')
@@ -28,6 +29,7 @@ comment on column public.api_collections.relation is 'The table (or, for a list-
 comment on column public.api_collections.default_sort is 'The sort of a list that names none: comma list of fields, - for descending.';
 comment on column public.api_collections.board_sum is 'The column summed per board column (GET /boards/<name>); null: no board.  The board groups by the ranked field.';
 comment on column public.api_collections.kept_totals is 'A table of live rows counted per owner_user_id and the ranked field''s rank (with their board_sum): the totals of lists and boards that only the ranked field narrows; null: counted.';
+comment on column public.api_collections.owner_scoped is 'A member''s lists name them as the owner (owner_user_id): the row policies show members only their own rows, and the owner''s index serves the list.  false: members see others'' rows too (shared views).';
 comment on column public.api_collections.kept_json is 'A column holding, kept by a trigger, the JSON members of the fields marked kept; the others are added when the row is read.';
 
 create table public.api_fields (
@@ -43,12 +45,12 @@ create table public.api_fields (
     primary key (collection, name),
     unique (collection, position),
     constraint api_fields_name_check check (name ~ '^[a-z][A-Za-z0-9]{0,62}$'),
-    constraint api_fields_kind_check check (kind in ('ref', 'strings', 'objects', 'object'))
+    constraint api_fields_kind_check check (kind in ('text', 'ref', 'strings', 'objects', 'object'))
 );
 comment on table public.api_fields is 'The fields of each collection in the order of its JSON, CSV and OpenAPI schema.';
 comment on column public.api_fields.name is 'The API name; the column is its snake_case (unless value is given).';
 comment on column public.api_fields.value is 'A derived field: its SQL over the row t (read-only; the type is PostgreSQL''s).  Null: the column.';
-comment on column public.api_fields.kind is 'What the column''s type does not tell: ref (an id, on a view''s column), or the JSON shape of a jsonb column (strings, objects, object).';
+comment on column public.api_fields.kind is 'What the column''s type does not tell: ref (an id, on a view''s column), text (a foreign key that is a name, not a record''s id), or the JSON shape of a jsonb column (strings, objects, object).';
 comment on column public.api_fields.sortable is 'A list may sort by it (?sort=name, -name).';
 comment on column public.api_fields.filterable is 'A list may filter on it (?name=a,b).  A ranked enum (a column <column>_rank beside it) filters on the rank.';
 comment on column public.api_fields.kept is 'Its JSON member is in the collection''s kept_json column.';
@@ -325,7 +327,7 @@ begin
     out := out || json_build_object(
       'name', c.name, 'table', c.relname, 'view', c.is_view, 'searchable', c.searchable,
       'defaultSort', c.default_sort, 'boardSum', c.board_sum, 'keptTotals', (select r.relname from pg_catalog.pg_class r where r.oid = c.kept_totals),
-      'keptJson', c.kept_json, 'fields', array_to_json(fields),
+      'keptJson', c.kept_json, 'ownerScoped', c.owner_scoped, 'fields', array_to_json(fields),
       'params', (select coalesce(json_agg(json_build_object('name', p.name, 'type', p.type, 'value', p.value,
                                           'condition', p.condition, 'description', p.description) order by p.position), '[]')
                    from public.api_params p where p.collection = c.name));

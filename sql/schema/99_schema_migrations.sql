@@ -32,4 +32,5 @@ insert into public.schema_migrations (version) values
   ('019_sign_in_limits'),
   ('020_long_operations'),
   ('021_schema_drift'),
-  ('022_api_declaration');
+  ('022_api_declaration'),
+  ('023_views');
