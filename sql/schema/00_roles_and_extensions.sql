@@ -14,6 +14,11 @@ CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;
 
 COMMENT ON EXTENSION pgcrypto IS 'cryptographic functions';
 
+-- Text as people read it (024): the sortable text columns sort by it, and
+-- their indexes with them.
+create collation public.natural_order (provider = icu, locale = 'und-u-kn-true');
+comment on collation public.natural_order is 'Text as people read it: numbers within it by their value ("Acme 6" before "Acme 100").';
+
 REVOKE USAGE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO partnerships_app;
 

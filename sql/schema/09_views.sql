@@ -10,7 +10,7 @@ create type public.view_kind as enum ('table', 'board');
 create table public.views (
     id text default public.nanoid() not null,
     owner_user_id text default public.current_user_id() not null,
-    name text not null,
+    name text COLLATE public.natural_order not null,
     collection text not null,
     kind public.view_kind default 'table' not null,
     query text default '' not null,

@@ -33,4 +33,5 @@ insert into public.schema_migrations (version) values
   ('020_long_operations'),
   ('021_schema_drift'),
   ('022_api_declaration'),
-  ('023_views');
+  ('023_views'),
+  ('024_natural_order');
