@@ -731,15 +731,49 @@ static void entity_rank_condition(struct entity_sql *sql, const char *alias, con
  * all in one JSON parameter; a ranked field compares its rank (equality for
  * one value).  totals (non-NULL for the status of an entity with kept
  * totals): the same condition on the totals (alias k), kept per status_rank. */
+/* A date field's range "FROM..TO" (either end may be left out): the
+ * condition FROM <= t.col <= TO.  Returns whether list was a range. */
+static bool entity_date_range(struct entity_sql *where, const struct entity_field *field, const char *list,
+                              json_t *invalid)
+{
+    const char *dots = strstr(list, "..");
+    char column[ENTITY_COLUMN_BYTES], from[16] = "", to[16] = "";
+    size_t from_len;
+
+    if (field->type != FIELD_DATE || !dots)
+        return false;
+    from_len = (size_t)(dots - list);
+    if (from_len >= sizeof(from) || strlen(dots + 2) >= sizeof(to)) {
+        entity_field_error(invalid, field->name, strdup("must be a date range FROM..TO (YYYY-MM-DD, either may be left out)"));
+        return true;
+    }
+    memcpy(from, list, from_len);
+    strcpy(to, dots + 2);
+    if ((!*from && !*to) || (*from && !input_date_valid(from)) || (*to && !input_date_valid(to))) {
+        entity_field_error(invalid, field->name, strdup("must be a date range FROM..TO (YYYY-MM-DD, either may be left out)"));
+        return true;
+    }
+    entity_column(field, column);
+    if (*from)
+        sql_append(where, " and t.%s >= $%d::date", column, sql_param(where, strdup(from)));
+    if (*to)
+        sql_append(where, " and t.%s <= $%d::date", column, sql_param(where, strdup(to)));
+    return true;
+}
+
 static void entity_filter(struct request_ctx *ctx, struct entity_sql *where, const struct entity_field *field,
                           const char *list, json_t *bad, json_t *invalid, struct entity_sql *totals)
 {
     char column[ENTITY_COLUMN_BYTES];
-    char *copy = strdup(list), *save = NULL, *item;
-    json_t *values = json_array();
+    char *copy = NULL, *save = NULL, *item;
+    json_t *values = NULL;
     char *text;
     int n;
 
+    if (entity_date_range(where, field, list, invalid))
+        return;
+    copy = strdup(list);
+    values = json_array();
     if (!copy || !values)
         goto out;
     for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {

@@ -240,12 +240,17 @@ static json_t *openapi_list_parameters(const struct db *db, const struct entity 
             json_array_append_new(sort_keys, json_string(descending));
         }
         if (field->flags & FIELD_FILTER) {
-            json_t *item = openapi_field_schema(db, field);
+            bool date = field->type == FIELD_DATE;   /* also a range, FROM..TO */
+            json_t *item = date ? json_pack("{s:s, s:s}", "type", "string", "pattern",
+                                            "^[0-9]{4}-[0-9]{2}-[0-9]{2}$|^([0-9]{4}-[0-9]{2}-[0-9]{2})?[.][.]([0-9]{4}-[0-9]{2}-[0-9]{2})?$")
+                                : openapi_field_schema(db, field);
 
             json_object_del(item, "readOnly");
             json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s, s:o}, s:s, s:b, s:s}",
                 "name", field->name, "in", "query", "required", 0, "schema", "type", "array", "items", item,
-                "style", "form", "explode", 0, "description", "equality filter; several values: a,b"));
+                "style", "form", "explode", 0, "description",
+                date ? "equality filter; several values: a,b; or one range FROM..TO (either end may be left out)"
+                     : "equality filter; several values: a,b"));
         }
     }
     json_array_append_new(params, openapi_parameter("sort", "query",

@@ -1,10 +1,15 @@
 // Partnerships in the browser: signs the user in, draws the header and the
-// navigation, and shows one page at a time (#/overview, #/co-marketing, ...).
+// navigation, and shows the place the address names (url.js): a page, the
+// record open over it and its tab.  A wrong address, or a record the user
+// may not see, says so and offers the way back.
 
 import { h, fill } from './dom.js';
 import { loadSchema } from './schema.js';
 import { isAdmin, loadUsers, me, resume, signInForm, signOut } from './session.js';
 import { loadTemplates } from './components/template.js';
+import { openRecord } from './components/panel.js';
+import { shortcuts } from './components/shortcuts.js';
+import * as url from './url.js';
 import overview from './views/overview.js';
 import comarketing from './views/comarketing.js';
 import integrations from './views/integrations.js';
@@ -33,11 +38,26 @@ const PAGES = [
 
 const app = document.getElementById('app');
 
-function currentPage() {
-  const name = location.hash.replace(/^#\/?/, '') || 'overview';
-  const found = PAGES.find(([key, view]) => key === name && (!view.adminOnly || isAdmin()));
-  return found || PAGES[0];
+// The page an address names: [key, view], or [key, null, why not].
+function pageOf(address) {
+  const found = PAGES.find(([key]) => key === address.page);
+  if (!found || address.malformed) return [address.page, null, 'missing'];
+  if (found[1].adminOnly && !isAdmin()) return [address.page, null, 'admin'];
+  return found;
 }
+
+// Shown instead of a page the address cannot show.
+const problemView = (why) => ({
+  title: why === 'admin' ? 'For admins' : 'Page not found',
+  render(main) {
+    main.append(h('section', { class: 'problem' },
+      h('h2', { tabindex: -1 }, why === 'admin' ? 'This page is for admins' : 'There is no such page'),
+      h('p', null, why === 'admin'
+        ? 'Your account cannot open it. An admin of your team can, or can make you one.'
+        : `Nothing is at “${location.hash}”. The link may be old or mistyped.`),
+      h('p', null, h('a', { href: '#/overview' }, 'Go to the overview'))));
+  },
+});
 
 function shell() {
   const user = me();
@@ -61,25 +81,90 @@ function shell() {
 }
 
 let frame = null;
+let shownPage = null;   // the key of the page on screen
+let panel = null;       // {collection, id, dialog} of the record open from the address
+let closingForAddress = false;
 
-function route() {
+async function route() {
   if (!frame) return;
-  const [key, view] = currentPage();
-  for (const link of frame.nav.querySelectorAll('a')) {
-    if (link.dataset.page === key) link.setAttribute('aria-current', 'page');
-    else link.removeAttribute('aria-current');
+  const address = url.parse();
+  const [key, view, why] = pageOf(address);
+  const shown = view || problemView(why);
+  const pageKey = `${key}${why || ''}`;
+  if (shownPage !== pageKey) {
+    shownPage = pageKey;
+    for (const link of frame.nav.querySelectorAll('a')) {
+      if (link.dataset.page === key) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+    document.title = `${shown.title} · Partnerships`;
+    closePanel();
+    for (const dialog of document.querySelectorAll('dialog.panel')) dialog.close();
+    frame.main.replaceChildren();
+    shown.render(frame.main);
+    frame.main.querySelector('h2')?.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
   }
-  document.title = `${view.title} · Partnerships`;
-  for (const dialog of document.querySelectorAll('dialog.panel')) dialog.close();
-  frame.main.replaceChildren();
-  view.render(frame.main);
-  frame.main.querySelector('h2')?.focus({ preventScroll: true });
-  window.scrollTo(0, 0);
+  if (view) await showRecord(address.record);
+}
+
+function closePanel() {
+  if (!panel) return;
+  closingForAddress = true;
+  panel.dialog?.close();
+  closingForAddress = false;
+  panel = null;
+}
+
+// The record the address names, open over the page (or closed).
+async function showRecord(record) {
+  if (!record) { closePanel(); return; }
+  if (panel && panel.collection === record.collection && panel.id === record.id) {
+    panel.dialog?.showTab?.(record.tab === 'history');
+    return;
+  }
+  closePanel();
+  const mine = { collection: record.collection, id: record.id, dialog: null };
+  panel = mine;
+  try {
+    mine.dialog = await openRecord(record.collection, { id: record.id }, {
+      tab: record.tab,
+      onChange: () => url.recordChanged(),
+      onTab: (tab) => url.replace({ ...url.parse(), record: { ...record, tab } }),
+      onClose: () => {
+        if (panel === mine) panel = null;
+        if (closingForAddress) return;
+        // Closed by the user: leave the record's address (Back if the app put it there).
+        if (url.pushed()) history.back();
+        else url.replace({ ...url.parse(), record: null });
+      },
+    });
+  } catch (e) {
+    if (panel === mine) panel = null;
+    missingRecord(record, e);
+  }
+}
+
+function missingRecord(record, error) {
+  const dialog = h('dialog', { class: 'panel missing', 'aria-labelledby': 'missing-title' },
+    h('header', { class: 'panel-head' }, h('h2', { id: 'missing-title' }, 'This record cannot be shown')),
+    h('p', null, error?.status === 404 || !error?.status
+      ? 'It does not exist, it was deleted for good, or it is not one you may see.'
+      : `The server said: ${error.message}`),
+    h('div', { class: 'form-actions' }, h('button', { type: 'button', class: 'primary', onclick: () => dialog.close() }, 'Back to the page')));
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    url.replace({ ...url.parse(), record: null });
+  });
+  document.body.append(dialog);
+  dialog.showModal();
 }
 
 async function start() {
   await Promise.all([loadSchema(), loadUsers(), loadTemplates()]);
   frame = shell();
+  shownPage = null;
+  shortcuts();
   route();
 }
 
@@ -95,6 +180,8 @@ function showSignIn() {
 }
 
 window.addEventListener('hashchange', route);
+window.addEventListener('popstate', route);
+window.addEventListener(url.ADDRESS_CHANGED, route);
 
 (async () => {
   try {

@@ -34,4 +34,5 @@ insert into public.schema_migrations (version) values
   ('021_schema_drift'),
   ('022_api_declaration'),
   ('023_views'),
-  ('024_natural_order');
+  ('024_natural_order'),
+  ('025_date_filters');

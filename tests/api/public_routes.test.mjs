@@ -32,6 +32,7 @@ const RECORDS = {
   'integration-ideas': { partnerId: recordId(), description: 'Sweep idea' },
   'shared-customers': { partnerId: recordId(), customer: 'Sweep customer' },
   checklists: { partnerId: recordId(), title: 'Sweep checklist' },
+  views: { name: 'Sweep view', collection: 'partners' },
 };
 const BODIES = {
   'POST /me/password': { currentPassword: 'not-the-password-1', newPassword: 'member-password-2' },

@@ -40,15 +40,19 @@ test('disk full: 503 with a clear message, nothing changed, reads served, then w
     moved = true;
     sql('create table public.disk_filler (x text) tablespace small_disk');
     // Fill it: 400 kB a statement, each committed, until refused (rows of
-    // random text under the size PostgreSQL would compress).
+    // random text under the size PostgreSQL would compress); then what is
+    // left, 20 kB and 2 kB at a time, so that no more than a page is free.
     let full = false;
-    for (let i = 0; i < 100 && !full; i++) {
-      try {
-        sql(`insert into public.disk_filler select (select string_agg(md5(random()::text || g || n), '') from generate_series(1, 60) n)
-               from generate_series(1, 200) g`);
-      } catch (e) {
-        full = /No space left on device|could not extend/.test(e.stderr?.toString());
-        assert.ok(full, `filling stopped only for lack of space: ${e.stderr}`);
+    for (const rows of [200, 10, 1]) {
+      full = false;
+      for (let i = 0; i < 200 && !full; i++) {
+        try {
+          sql(`insert into public.disk_filler select (select string_agg(md5(random()::text || g || n), '') from generate_series(1, 60) n)
+                 from generate_series(1, ${rows}) g`);
+        } catch (e) {
+          full = /No space left on device|could not extend/.test(e.stderr?.toString());
+          assert.ok(full, `filling stopped only for lack of space: ${e.stderr}`);
+        }
       }
     }
     assert.ok(full, 'the disk filled up');

@@ -23,7 +23,7 @@ static const char test_catalogue[] =
     F("type", "type", "partner_type:enum", true, true, true, false) ","
     F("status", "status", "partner_status:enum", true, true, true, true) ","
     F("ownerUserId", "owner_user_id", "ref", true, true, true, false) ","
-    F("nextReview", "next_review", "date", true, true, false, false) ","
+    F("nextReview", "next_review", "date", true, true, true, false) ","
     F("notes", "notes", "text", true, false, false, false) ","
     F("revenueAttributed", "revenue_attributed", "money", false, true, false, false) ","
     RECORD "],\"params\":["

@@ -159,6 +159,13 @@ static void test_list_query(void)
     free(body);
     CHECK(check_list("sort=a,b,c,d,e", &sql, &body) == 400, "list: at most four sort keys");
     free(body);
+    CHECK(check_list("nextReview=2026-01-01..2026-03-31", &sql, &body) == 0 &&
+              strstr(sql, "t.next_review >= $") && strstr(sql, "t.next_review <= $") && !strstr(sql, "2026-"),
+          "list: a date range FROM..TO, its ends as parameters");
+    free(sql);
+    CHECK(check_list("nextReview=2026-01-01..soon", &sql, &body) == 422 && strstr(body, "\"nextReview\""),
+          "list: a range with a bad end is 422 naming the field");
+    free(body);
 }
 
 static void test_names(void)

@@ -1,15 +1,21 @@
 // The kanban board: a column per status in pipeline order, each with its
-// count and revenue sum.  Dragging a card to another column changes its
-// status (PATCH with If-Match); so do the arrow keys on a focused card.  If
-// someone else changed the record first, the board shows their change and
-// does not overwrite it.
+// count and revenue sum, the same filters and search as the table, and a
+// quick add at the top of each column (a new record in that status).
+// Dragging a card to another column changes its status (PATCH with
+// If-Match): with a mouse, by touch (press and hold, then move), or with
+// the arrow keys on a focused card.  If someone else changed the record
+// first, the board shows their change and does not overwrite it.  The
+// filters are in the address (url.js), under the board's key.
 //
-// kanban({collection, title, onOpen, subtitle(item), onMoved(item)}) → {element, reload}
+// kanban({collection, title, key, onOpen, onAdd(status), subtitle(item), onMoved(item)}) → {element, reload}
 
 import { api, ApiError } from '../api.js';
 import { announce, h, uid } from '../dom.js';
 import * as format from '../format.js';
-import { field } from '../schema.js';
+import { collection as describe, field } from '../schema.js';
+import * as url from '../url.js';
+import { filterBar } from './filters.js';
+import { slug } from './table.js';
 import { toast } from './toast.js';
 import { recordName } from './panel.js';
 import { valueText } from './value.js';
@@ -19,16 +25,40 @@ export function kanban(options) {
   const helpId = uid('board-help');
   const titleId = uid('board-title');
   const board = h('div', { class: 'board', 'aria-busy': 'true' });
-  const element = h('section', { class: 'kanban', 'aria-labelledby': titleId, dataset: { collection: options.collection } },
+  const key = options.key || slug(options.title || options.collection);
+  const spec = describe(options.collection);
+  const filters = url.tableState(key);
+  const toolbar = h('div', { class: 'board-toolbar', role: 'search' });
+  if (spec.params.q) {
+    const id = uid('board-search');
+    let timer = null;
+    toolbar.append(h('label', { class: 'visually-hidden', for: id }, `Search ${options.title}`),
+      h('input', {
+        id, type: 'search', placeholder: 'Search the board…', value: filters.q || '',
+        oninput: (event) => {
+          clearTimeout(timer);
+          timer = setTimeout(() => { filters.q = event.target.value.trim(); changed(); }, 250);
+        },
+      }));
+  }
+  // The board's columns are its statuses: every other filter of the table.
+  const bar = filterBar(spec, { fixed: { ...(options.query || {}), [statusField.name]: '' }, values: filters,
+    onChange: (name, value) => { filters[name] = value; changed(); } });
+  toolbar.append(...bar.nodes);
+  function changed() { url.setTableState(key, filters); load(); }
+  const element = h('section', { class: 'kanban', 'aria-labelledby': titleId, dataset: { collection: options.collection, table: key } },
     h('h3', { id: titleId }, options.title),
-    h('p', { id: helpId, class: 'muted small' }, 'Drag a card to another column to change its status, or focus a card and press ← or →. Enter opens it.'),
+    toolbar,
+    h('p', { id: helpId, class: 'muted small' }, 'Drag a card to another column to change its status (on a touch screen, press and hold it first), or focus a card and press ← or →. Enter opens it.'),
     board);
   let columns = [];
 
   async function load(focusId = null) {
     board.setAttribute('aria-busy', 'true');
     try {
-      const answer = await api.get(`boards/${options.collection}`, options.query);
+      const query = { ...(options.query || {}) };
+      for (const [name, value] of Object.entries(filters)) if (value) query[name] = value;
+      const answer = await api.get(`boards/${options.collection}`, query);
       columns = answer.columns;
       render();
       if (focusId) board.querySelector(`[data-id="${CSS.escape(focusId)}"]`)?.focus();
@@ -62,6 +92,8 @@ export function kanban(options) {
         h('p', { class: 'column-figures' },
           h('span', { class: 'column-count', 'aria-label': `${column.count} cards` }, format.number(column.count)),
           column.revenue ? h('span', { class: 'column-revenue' }, format.moneyCompact(column.revenue)) : null)),
+      options.onAdd ? h('button', { type: 'button', class: 'quick-add', onclick: () => options.onAdd(column.status) },
+        `+ Add ${format.label(column.status).toLowerCase()}`) : null,
       list,
       more > 0 ? h('p', { class: 'muted small' }, `and ${format.number(more)} more`) : null);
     }));
@@ -80,6 +112,7 @@ export function kanban(options) {
         event.currentTarget.classList.add('dragging');
       },
       ondragend: (event) => event.currentTarget.classList.remove('dragging'),
+      ontouchstart: (event) => touchStart(event, item),
       onclick: () => options.onOpen?.(item),
       onkeydown: (event) => {
         if (event.key === 'Enter') { event.preventDefault(); options.onOpen?.(item); }
@@ -95,6 +128,43 @@ export function kanban(options) {
     h('strong', null, recordName(item)),
     options.subtitle ? h('span', { class: 'muted small' }, options.subtitle(item)) : null);
   }
+
+  // Touch: HTML5 drag and drop does not fire on most phones and tablets.
+  // Press and hold a card (a short press is a tap, a quick swipe scrolls),
+  // then move it onto a column and lift.
+  let touch = null;
+  function touchStart(event, item) {
+    if (event.touches.length !== 1) return;
+    const cardNode = event.currentTarget;
+    const start = event.touches[0];
+    touch = { item, cardNode, x: start.clientX, y: start.clientY, dragging: false,
+      timer: setTimeout(() => { if (touch) { touch.dragging = true; cardNode.classList.add('touch-dragging'); } }, 300) };
+  }
+  board.addEventListener('touchmove', (event) => {
+    if (!touch) return;
+    const t = event.touches[0];
+    if (!touch.dragging) {
+      if (Math.abs(t.clientX - touch.x) + Math.abs(t.clientY - touch.y) > 10) { clearTimeout(touch.timer); touch = null; }
+      return;
+    }
+    event.preventDefault();   /* dragging, not scrolling */
+    for (const column of board.querySelectorAll('.column')) column.classList.remove('drop');
+    document.elementFromPoint(t.clientX, t.clientY)?.closest('.column')?.classList.add('drop');
+  }, { passive: false });
+  board.addEventListener('touchend', (event) => {
+    if (!touch) return;
+    const { item, cardNode, dragging, timer } = touch;
+    touch = null;
+    clearTimeout(timer);
+    cardNode.classList.remove('touch-dragging');
+    if (!dragging) return;
+    event.preventDefault();   /* no click after a drag */
+    const t = event.changedTouches[0];
+    const target = document.elementFromPoint(t.clientX, t.clientY)?.closest('.column');
+    for (const column of board.querySelectorAll('.column')) column.classList.remove('drop');
+    const index = target ? columns.findIndex((c) => c.status === target.dataset.status) : -1;
+    if (index >= 0) move(item.id, index);
+  }, { passive: false });
 
   async function move(id, toIndex) {
     const from = columns.findIndex((c) => c.items.some((i) => i.id === id));

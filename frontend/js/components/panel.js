@@ -277,6 +277,9 @@ export async function openRecord(collectionName, existing, options = {}) {
   }
 
   async function showTab(historyTab) {
+    if (!tabs) return;
+    const was = tabs.children[1].getAttribute('aria-selected') === 'true';
+    if (was !== historyTab) options.onTab?.(historyTab ? 'history' : null);
     tabs.children[0].setAttribute('aria-selected', String(!historyTab));
     tabs.children[1].setAttribute('aria-selected', String(historyTab));
     form.hidden = historyTab;
@@ -303,7 +306,8 @@ export async function openRecord(collectionName, existing, options = {}) {
   }
 
   form.addEventListener('submit', save);
-  dialog.addEventListener('close', () => dialog.remove());
+  dialog.addEventListener('close', () => { dialog.remove(); options.onClose?.(); });
+  dialog.showTab = showTab;
   dialog.append(
     h('header', { class: 'panel-head' },
       h('div', null, heading, meta),
@@ -314,6 +318,7 @@ export async function openRecord(collectionName, existing, options = {}) {
   document.body.append(dialog);
   dialog.showModal();
   (controls.find((c) => !c.input.disabled)?.input || saveButton).focus();
+  if (options.tab === 'history') await showTab(true);
   announce(heading.textContent);
   return dialog;
 }

@@ -1,10 +1,13 @@
-// The data table: sortable columns, a filter for every enumerated field,
-// text search, paging, the row count, loading / empty / error states.  A row
-// (click or Enter) opens the record.
+// The data table: sortable columns, filters (several values, date ranges),
+// text search, paging, the row count, loading / empty / error states; the
+// columns shown, their order and width; saved views.  Everything the user
+// sets is in the address (url.js), under the table's key, so a reload or a
+// link shows the same table.  A row (click or Enter) opens the record.
 //
-// dataTable({collection, columns, query, sort, title, onOpen, actions, empty})
-//   columns: field names, or {field, label} to rename a column
+// dataTable({collection, columns, query, sort, title, key, onOpen, actions, empty})
+//   columns: field names, or {field, label, render} for a column of the page's own
 //   query:   fixed list parameters (e.g. {direction: 'inbound'})
+//   key:     the table's name in the address (default: its title, slugged)
 //   actions: (record, reload) => node, an extra last cell (e.g. Restore)
 // Returns {element, reload}.
 
@@ -12,30 +15,98 @@ import { api } from '../api.js';
 import { h, uid } from '../dom.js';
 import * as format from '../format.js';
 import { collection as describe } from '../schema.js';
-import { allUsers, isAdmin } from '../session.js';
+import { me } from '../session.js';
+import * as url from '../url.js';
+import { filterBar } from './filters.js';
+import { viewsMenu } from './views.js';
 import { isNumeric, valueNode } from './value.js';
 
 const PAGE = 25;
+const HIDDEN_FIELDS = new Set(['version', 'deletedAt']);
+
+export const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+// Column widths are the user's own, kept in this browser.
+const widthsKey = (key) => `partnerships.widths.${me()?.id}.${url.parse().page}.${key}`;
 
 export function dataTable(options) {
   const spec = describe(options.collection);
+  const key = options.key || slug(options.title || options.collection);
   const fixed = options.query || {};
-  const columns = options.columns.map((c) => {
-    const column = typeof c === 'string' ? { field: c } : c;
-    const field = spec.fields.find((f) => f.name === column.field);
-    if (!field) throw new Error(`${options.collection} has no field ${column.field}`);
-    return { ...column, def: field, label: column.label || format.label(column.field) };
-  });
-  const state = { sort: options.sort || null, q: '', filters: {}, offset: 0 };
+  const pageColumns = options.columns.map((c) => (typeof c === 'string' ? { field: c } : c));
+  const columnOf = (name) => {
+    const own = pageColumns.find((c) => c.field === name) || { field: name };
+    const def = spec.fields.find((f) => f.name === name);
+    if (!def) return null;
+    return { ...own, def, label: own.label || format.label(name) };
+  };
+  for (const c of pageColumns) if (!columnOf(c.field)) throw new Error(`${options.collection} has no field ${c.field}`);
+  const defaultColumns = pageColumns.map((c) => c.field);
+
+  // The state, from the address (or the defaults).
+  const saved = url.tableState(key);
+  const state = {
+    sort: saved.sort || options.sort || null,
+    q: saved.q || '',
+    offset: Number(saved.offset) || 0,
+    view: saved.view || null,
+    columns: saved.columns ? saved.columns.split(',').filter((n) => spec.fields.some((f) => f.name === n)) : null,
+    filters: {},
+  };
+  const filterNames = new Set(spec.fields.filter((f) => spec.params[f.name]).map((f) => f.name));
+  for (const [name, value] of Object.entries(saved)) if (filterNames.has(name)) state.filters[name] = value;
+  let widths = {};
+  try { widths = JSON.parse(localStorage.getItem(widthsKey(key)) || '{}'); } catch { widths = {}; }
+
+  const shownColumns = () => (state.columns?.length ? state.columns : defaultColumns).map(columnOf).filter(Boolean);
+
+  function remember() {
+    const out = { sort: state.sort === (options.sort || null) ? null : state.sort, q: state.q, offset: state.offset || null,
+      view: state.view, columns: state.columns ? state.columns.join(',') : null };
+    for (const [name, value] of Object.entries(state.filters)) if (value) out[name] = value;
+    url.setTableState(key, out);
+  }
+
   const titleId = uid('table-title');
   const countNode = h('span', { class: 'count', 'aria-live': 'polite' });
   const body = h('tbody');
   const pager = h('div', { class: 'pager' });
-  const table = h('table', { 'aria-labelledby': titleId },
-    h('thead', null, h('tr', null,
-      columns.map((c) => h('th', { scope: 'col', class: isNumeric(c.def) ? 'num' : null, dataset: { field: c.field } }, sortControl(c))),
-      options.actions ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')) : null)),
-    body);
+  const headRow = h('tr');
+  const table = h('table', { 'aria-labelledby': titleId }, h('thead', null, headRow), body);
+
+  function drawHead() {
+    const columns = shownColumns();
+    headRow.replaceChildren(
+      ...columns.map((c) => {
+        const inner = h('div', { class: 'th-inner', style: widths[c.field] ? `width:${widths[c.field]}px` : null }, sortControl(c));
+        return h('th', {
+          scope: 'col',
+          class: isNumeric(c.def) ? 'num' : null,
+          dataset: { field: c.field },
+          draggable: 'true',
+          ondragstart: (event) => { event.dataTransfer.setData('text/x-column', c.field); },
+          ondragover: (event) => { if (event.dataTransfer.types.includes('text/x-column')) event.preventDefault(); },
+          ondrop: (event) => {
+            const from = event.dataTransfer.getData('text/x-column');
+            if (from && from !== c.field) { event.preventDefault(); moveColumn(from, c.field); }
+          },
+        }, inner);
+      }),
+      ...(options.actions ? [h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions'))] : []));
+    for (const inner of headRow.querySelectorAll('.th-inner')) resizing.observe(inner);
+    showSort();
+  }
+
+  // A column resized by its handle keeps its width (in this browser).
+  let widthTimer = null;
+  const resizing = new ResizeObserver((entries) => {
+    for (const entry of entries) {
+      const field = entry.target.parentElement?.dataset.field;
+      if (field && entry.target.style.width) widths[field] = Math.round(entry.contentRect.width);
+    }
+    clearTimeout(widthTimer);
+    widthTimer = setTimeout(() => localStorage.setItem(widthsKey(key), JSON.stringify(widths)), 300);
+  });
 
   function sortControl(column) {
     if (!spec.sortable.has(column.field)) return column.label;
@@ -45,13 +116,13 @@ export function dataTable(options) {
       onclick: () => {
         state.sort = state.sort === column.field ? `-${column.field}` : column.field;
         state.offset = 0;
-        load();
+        changed();
       },
     }, column.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }));
   }
 
   function showSort() {
-    for (const th of table.tHead.rows[0].cells) {
+    for (const th of headRow.cells) {
       const field = th.dataset.field;
       if (!field) continue;
       const direction = state.sort === field ? 'ascending' : state.sort === `-${field}` ? 'descending' : null;
@@ -60,50 +131,124 @@ export function dataTable(options) {
     }
   }
 
-  // Toolbar: search, one select per enumerated filter not fixed by the page,
-  // and an owner filter for admins.
+  // Columns: which are shown and in what order (the menu, or dragging a heading).
+  function setColumns(names) {
+    state.columns = names.join(',') === defaultColumns.join(',') ? null : names;
+    drawHead();
+    columnsMenu.draw();
+    changed();
+  }
+  function moveColumn(from, before) {
+    const names = shownColumns().map((c) => c.field).filter((n) => n !== from);
+    names.splice(names.indexOf(before), 0, from);
+    setColumns(names);
+  }
+  const columnsMenu = (() => {
+    const list = h('ol', { class: 'columns-list' });
+    const details = h('details', { class: 'filter columns-menu' }, h('summary', null, 'Columns'), list);
+    function draw() {
+      const shown = shownColumns().map((c) => c.field);
+      const others = spec.fields.map((f) => f.name).filter((n) => !shown.includes(n) && !HIDDEN_FIELDS.has(n));
+      list.replaceChildren(...[...shown, ...others].map((name) => {
+        const id = uid('column');
+        const on = shown.includes(name);
+        const index = shown.indexOf(name);
+        return h('li', { dataset: { column: name } },
+          h('input', {
+            id, type: 'checkbox', checked: on,
+            disabled: on && shown.length === 1,
+            onchange: (event) => setColumns(event.target.checked ? [...shown, name] : shown.filter((n) => n !== name)),
+          }),
+          h('label', { for: id }, format.label(name)),
+          on ? h('span', { class: 'column-moves' },
+            h('button', { type: 'button', class: 'icon small', 'aria-label': `Move ${format.label(name)} left`, disabled: index === 0,
+              onclick: () => { const n = [...shown]; [n[index - 1], n[index]] = [n[index], n[index - 1]]; setColumns(n); list.querySelector(`[data-column="${name}"] button`)?.focus(); } }, '↑'),
+            h('button', { type: 'button', class: 'icon small', 'aria-label': `Move ${format.label(name)} right`, disabled: index === shown.length - 1,
+              onclick: () => { const n = [...shown]; [n[index + 1], n[index]] = [n[index], n[index + 1]]; setColumns(n); list.querySelector(`[data-column="${name}"] button:last-child`)?.focus(); } }, '↓'))
+            : null);
+      }), h('li', null, h('button', { type: 'button', class: 'link', onclick: () => setColumns(defaultColumns) }, 'The page’s columns')));
+    }
+    draw();
+    return { details, draw };
+  })();
+
+  // Toolbar: search, the filters not fixed by the page, the columns menu.
   const toolbar = h('div', { class: 'toolbar', role: 'search' });
+  let searchBox = null;
   if (spec.params.q) {
     const id = uid('search');
     let timer = null;
-    toolbar.append(h('label', { class: 'visually-hidden', for: id }, `Search ${options.title || ''}`),
-      h('input', {
-        id,
-        type: 'search',
-        placeholder: 'Search…',
-        oninput: (event) => {
-          clearTimeout(timer);
-          timer = setTimeout(() => { state.q = event.target.value.trim(); state.offset = 0; load(); }, 250);
-        },
-      }));
+    searchBox = h('input', {
+      id,
+      type: 'search',
+      placeholder: 'Search…',
+      value: state.q,
+      oninput: (event) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => { state.q = event.target.value.trim(); state.offset = 0; changed(); }, 250);
+      },
+    });
+    toolbar.append(h('label', { class: 'visually-hidden', for: id }, `Search ${options.title || ''}`), searchBox);
   }
-  for (const field of spec.fields) {
-    const param = spec.params[field.name];
-    if (!param || fixed[field.name] !== undefined || options.filters === false) continue;
-    let choices = null;
-    if (field.enum) choices = field.enum.map((v) => [v, format.label(v)]);
-    else if (field.references === 'users' && isAdmin()) choices = allUsers().map((u) => [u.id, u.name]);
-    if (!choices) continue;
-    const id = uid('filter');
-    toolbar.append(h('label', { class: 'visually-hidden', for: id }, `Filter by ${format.label(field.name)}`),
-      h('select', {
-        id,
-        dataset: { filter: field.name },
-        onchange: (event) => { state.filters[field.name] = event.target.value; state.offset = 0; load(); },
-      }, h('option', { value: '' }, `Any ${format.label(field.name).toLowerCase()}`),
-      choices.map(([value, text]) => h('option', { value }, text))));
+  const filters = options.filters === false ? { nodes: [], set() {} } : filterBar(spec, {
+    fixed,
+    values: state.filters,
+    onChange: (name, value) => { state.filters[name] = value; state.offset = 0; changed(); },
+  });
+  toolbar.append(...filters.nodes, columnsMenu.details, countNode);
+
+  // Saved views: the menu applies one to this table's state.
+  const views = viewsMenu({
+    collection: options.collection,
+    kind: 'table',
+    tableKey: key,
+    selected: state.view,
+    current: () => ({ query: queryString(), columns: state.columns || [] }),
+    apply: (view) => applyView(view),
+  });
+
+  function queryString() {
+    const q = new URLSearchParams();
+    for (const [name, value] of Object.entries(state.filters)) if (value) q.set(name, value);
+    if (state.q) q.set('q', state.q);
+    if (state.sort) q.set('sort', state.sort);
+    return q.toString();
   }
-  toolbar.append(countNode);
+
+  function applyView(view) {
+    const q = new URLSearchParams(view?.query || '');
+    state.view = view?.id || null;
+    state.sort = q.get('sort') || options.sort || null;
+    state.q = q.get('q') || '';
+    state.filters = {};
+    for (const [name, value] of q) if (filterNames.has(name)) state.filters[name] = value;
+    state.columns = view?.columns?.length ? view.columns.filter((n) => spec.fields.some((f) => f.name === n)) : null;
+    state.offset = 0;
+    if (searchBox) searchBox.value = state.q;
+    filters.set(state.filters);
+    drawHead();
+    columnsMenu.draw();
+    remember();
+    load();
+  }
+
+  // A change by the user: the address follows, the view applied is edited.
+  function changed() {
+    views.edited();
+    remember();
+    load();
+  }
 
   const header = h('div', { class: 'table-head' },
     h(options.headingLevel || 'h3', { id: titleId }, options.title || format.label(options.collection)),
+    views.element,
     options.headerExtra || null);
 
-  const element = h('section', { class: 'data-table', dataset: { collection: options.collection } },
+  const element = h('section', { class: 'data-table', dataset: { collection: options.collection, table: key } },
     header, toolbar, h('div', { class: 'table-scroll' }, table), pager);
 
   function message(text, kind) {
-    body.replaceChildren(h('tr', { class: kind }, h('td', { colspan: columns.length + (options.actions ? 1 : 0) }, text)));
+    body.replaceChildren(h('tr', { class: kind }, h('td', { colspan: shownColumns().length + (options.actions ? 1 : 0) }, text)));
   }
 
   let generation = 0;
@@ -136,11 +281,12 @@ export function dataTable(options) {
     }
     const first = page.total ? page.offset + 1 : 0;
     const last = page.offset + page.items.length;
+    const step = options.limit || PAGE;
     pager.replaceChildren(
       h('span', null, `${format.number(first)}–${format.number(last)} of ${format.number(page.total)}`),
-      h('button', { type: 'button', disabled: page.offset === 0, onclick: () => { state.offset = Math.max(0, state.offset - (options.limit || PAGE)); load(); } }, 'Previous'),
-      h('button', { type: 'button', disabled: last >= page.total, onclick: () => { state.offset += options.limit || PAGE; load(); } }, 'Next'));
-    pager.hidden = page.total <= (options.limit || PAGE);
+      h('button', { type: 'button', disabled: page.offset === 0, onclick: () => { state.offset = Math.max(0, state.offset - step); remember(); load(); } }, 'Previous'),
+      h('button', { type: 'button', disabled: last >= page.total, onclick: () => { state.offset += step; remember(); load(); } }, 'Next'));
+    pager.hidden = page.total <= step && page.offset === 0;
   }
 
   function row(record) {
@@ -152,10 +298,13 @@ export function dataTable(options) {
       onclick: open ? (event) => { if (!event.target.closest('button, a, input')) open(); } : null,
       onkeydown: open ? (event) => { if (event.key === 'Enter' && event.target === event.currentTarget) open(); } : null,
     },
-    columns.map((c) => h('td', { class: isNumeric(c.def) ? 'num' : null }, c.render ? c.render(record) : valueNode(c.def, record[c.field], record))),
+    shownColumns().map((c) => h('td', { class: isNumeric(c.def) ? 'num' : null }, c.render ? c.render(record) : valueNode(c.def, record[c.field], record))),
     options.actions ? h('td', { class: 'actions' }, options.actions(record, load)) : null);
   }
 
+  drawHead();
+  // A table the address says nothing of opens in the user's default view.
+  if (!Object.keys(saved).length) views.applyDefault();
   load();
   return { element, reload: load };
 }

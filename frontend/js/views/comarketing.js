@@ -15,6 +15,7 @@ export default {
       collection: 'campaigns',
       title: 'Campaign lifecycle',
       onOpen: (r) => open('campaigns', r),
+      onAdd: (status) => open('campaigns', null, { status }),
       subtitle: (c) => [c.partner, c.revenue ? format.money(c.revenue) : null].filter(Boolean).join(' · '),
       onMoved: () => page.refresh(board),
     });

@@ -3,6 +3,7 @@
 
 import { h } from '../dom.js';
 import { openRecord } from '../components/panel.js';
+import * as url from '../url.js';
 import { checklistList } from '../components/checklist.js';
 import { forgetPartners, templateBlock, templatesOf } from '../components/template.js';
 
@@ -22,9 +23,13 @@ export function refresher() {
   };
 }
 
-// Opens a record (or a new one) and refreshes the page when it changes.
+// Opens a record by its address (a new one in place) and refreshes the page
+// when it changes.
 export function opener(page) {
-  return (collection, record, defaults) => openRecord(collection, record, { defaults, onChange: () => page.refresh() });
+  url.whenRecordChanges(() => page.refresh());
+  return (collection, record, defaults) => (record?.id
+    ? url.openRecordAt(collection, record.id)
+    : openRecord(collection, null, { defaults, onChange: () => page.refresh() }));
 }
 
 export function newButton(text, onClick) {

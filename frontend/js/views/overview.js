@@ -39,6 +39,7 @@ export default {
       collection: 'partners',
       title: 'Partner pipeline',
       onOpen: (r) => open('partners', r),
+      onAdd: (status) => open('partners', null, { status }),
       subtitle: (p) => [format.label(p.type), p.revenueAttributed ? format.money(p.revenueAttributed) : null].filter(Boolean).join(' · '),
       onMoved: () => page.refresh(board),
     });
