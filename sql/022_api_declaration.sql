@@ -6,19 +6,21 @@
 create table public.api_collections (
     name text primary key,
     position smallint not null unique,
-    relation regclass not null unique,
+    relation text not null unique,
     default_sort text not null,
     board_sum text,
-    kept_totals regclass,
+    kept_totals text,
     kept_json text,
     owner_scoped boolean default true not null,
     constraint api_collections_name_check check (name ~ '^[a-z][a-z-]{0,62}$'),
+    constraint api_collections_relation_check check (relation ~ '^[a-z][a-z0-9_]{0,62}$'),
+    constraint api_collections_kept_totals_check check (kept_totals ~ '^[a-z][a-z0-9_]{0,62}$'),
     constraint api_collections_board_sum_check check (board_sum ~ '^[a-z][a-z0-9_]{0,62}$'),
     constraint api_collections_kept_json_check check (kept_json ~ '^[a-z][a-z0-9_]{0,62}$')
 );
 comment on table public.api_collections is 'The API''s collections and list-only views (a view relation), in the order the OpenAPI document lists them.';
 comment on column public.api_collections.name is 'The URL segment, and the entity name in the oplog.';
-comment on column public.api_collections.relation is 'The table (or, for a list-only view, the view) a record is a row of; its search_text column, if any, is what q= searches.';
+comment on column public.api_collections.relation is 'The table (or, for a list-only view, the view) of public a record is a row of, by name (a view made again keeps its place here); its search_text column, if any, is what q= searches.';
 comment on column public.api_collections.default_sort is 'The sort of a list that names none: comma list of fields, - for descending.';
 comment on column public.api_collections.board_sum is 'The column summed per board column (GET /boards/<name>); null: no board.  The board groups by the ranked field.';
 comment on column public.api_collections.kept_totals is 'A table of live rows counted per owner_user_id and the ranked field''s rank (with their board_sum): the totals of lists and boards that only the ranked field narrows; null: counted.';
@@ -69,14 +71,14 @@ comment on column public.api_params.condition is 'SQL over the row t; with a val
 grant select on public.api_collections, public.api_fields, public.api_params to partnerships_app;
 
 insert into public.api_collections (name, position, relation, default_sort, board_sum, kept_totals, kept_json) values
-  ('partners', 1, 'public.partners', 'company', 'revenue_attributed', 'public.partner_totals', 'api_members'),
-  ('campaigns', 2, 'public.campaigns', '-startDate,name', 'revenue', null, null),
-  ('referrals', 3, 'public.referrals', '-referredDate', null, null, null),
-  ('integrations', 4, 'public.integrations', 'name', null, null, null),
-  ('integration-ideas', 5, 'public.integration_ideas', '-customerRequestCount', null, null, null),
-  ('shared-customers', 6, 'public.shared_customers', 'customer', null, null, null),
-  ('checklists', 7, 'public.checklists', 'createdAt', null, null, null),
-  ('performance', 8, 'public.partner_performance', '-revenue', null, 'public.partner_totals', null);
+  ('partners', 1, 'partners', 'company', 'revenue_attributed', 'partner_totals', 'api_members'),
+  ('campaigns', 2, 'campaigns', '-startDate,name', 'revenue', null, null),
+  ('referrals', 3, 'referrals', '-referredDate', null, null, null),
+  ('integrations', 4, 'integrations', 'name', null, null, null),
+  ('integration-ideas', 5, 'integration_ideas', '-customerRequestCount', null, null, null),
+  ('shared-customers', 6, 'shared_customers', 'customer', null, null, null),
+  ('checklists', 7, 'checklists', 'createdAt', null, null, null),
+  ('performance', 8, 'partner_performance', '-revenue', null, 'partner_totals', null);
 
 insert into public.api_fields (collection, position, name, value, kind, sortable, filterable, kept, lookup) values
   ('partners', 1, 'id', null, null, true, false, true, null),
@@ -262,12 +264,17 @@ declare
   out json[] := '{}';
 begin
   for c in
-    select k.*, r.relname, r.relkind = 'v' as is_view,
+    select k.name, k.default_sort, k.board_sum, k.kept_json, k.owner_scoped, r.oid::regclass as relation, r.relname,
+           r.relkind = 'v' as is_view, to_regclass('public.' || quote_ident(k.kept_totals)) as kept_totals,
            exists (select 1 from pg_catalog.pg_attribute a
-                    where a.attrelid = k.relation and a.attname = 'search_text' and not a.attisdropped) as searchable
-      from public.api_collections k join pg_catalog.pg_class r on r.oid = k.relation
+                    where a.attrelid = r.oid and a.attname = 'search_text' and not a.attisdropped) as searchable
+      from public.api_collections k
+      left join pg_catalog.pg_class r on r.oid = to_regclass(format('public.%I', k.relation))
      order by k.position
   loop
+    if c.relation is null then
+      raise exception 'api_collections: % names no table or view of public', c.name;
+    end if;
     -- The types of the derived values, in one statement per collection: a
     -- row of nulls (no row of the relation is read).
     select string_agg(format('%L, (select format_type(y.oid, null) || case when y.typtype = ''e'' then '':enum'' else '''' end'

@@ -99,7 +99,7 @@ create policy oplog_view on public.oplog for select
   using (entity = 'views' and exists (select 1 from public.views v where v.id = oplog.record_id));
 
 insert into public.api_collections (name, position, relation, default_sort, owner_scoped) values
-  ('views', 9, 'public.views', 'name', false);
+  ('views', 9, 'views', 'name', false);
 insert into public.api_fields (collection, position, name, kind, sortable, filterable) values
   ('views', 1, 'id', null, true, false),
   ('views', 2, 'name', null, true, false),

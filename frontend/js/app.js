@@ -91,7 +91,8 @@ async function route() {
   const [key, view, why] = pageOf(address);
   const shown = view || problemView(why);
   const pageKey = `${key}${why || ''}`;
-  if (shownPage !== pageKey) {
+  const sameParams = url.paramsShown(address.params);
+  if (shownPage !== pageKey || !sameParams) {
     shownPage = pageKey;
     for (const link of frame.nav.querySelectorAll('a')) {
       if (link.dataset.page === key) link.setAttribute('aria-current', 'page');

@@ -40,6 +40,17 @@ export function push(address) {
 
 export function replace(address) {
   history.replaceState(history.state, '', href(address));
+  shownParams = address.params.toString();
+}
+
+// The table state on screen, as the app last wrote it: an address that
+// comes with other state (a link pasted, Back to another state) is drawn
+// again.
+let shownParams = null;
+export function paramsShown(params) {
+  const same = shownParams === params.toString();
+  shownParams = params.toString();
+  return same;
 }
 
 // Whether the current entry was pushed by the app (Back returns within it).

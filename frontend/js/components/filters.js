@@ -33,7 +33,7 @@ export function filterBar(spec, { fixed = {}, values = {}, onChange }) {
     const choices = filterChoices(field);
     const date = !choices && field.format === 'date';
     if (!choices && !date) continue;
-    const summary = h('summary', { 'aria-label': `Filter by ${format.label(field.name)}` });
+    const summary = h('summary');
     const body = h('div', { class: 'filter-body' });
     const details = h('details', { class: 'filter', dataset: { filter: field.name } }, summary, body);
     let read;
@@ -60,6 +60,7 @@ export function filterBar(spec, { fixed = {}, values = {}, onChange }) {
     body.append(h('button', { type: 'button', class: 'link', onclick: () => { write(''); changed(); } }, 'Any'));
     const show = () => {
       summary.textContent = summaryText(field, read(), choices);
+      summary.setAttribute('aria-label', `Filter by ${summary.textContent}`);
       details.classList.toggle('active', Boolean(read()));
     };
     function changed() { show(); onChange(field.name, read()); }
