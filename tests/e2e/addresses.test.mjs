@@ -201,6 +201,15 @@ describe('addresses, views and the keyboard', () => {
     await page.waitForFunction((tg) => [...document.querySelectorAll('.kanban[data-collection="partners"] .kanban-card')]
       .filter((c) => c.textContent.includes(tg)).length === 1, tag);
     assert.match(page.url(), /pipeline\.tier=premier/);
+    // The board's filters saved as a board view.
+    await board.getByRole('button', { name: 'Save view…' }).click();
+    const save = page.locator('dialog.view-dialog');
+    await save.getByLabel('Name').fill(`${tag} premier`);
+    await save.getByRole('button', { name: 'Save' }).click();
+    await save.waitFor({ state: 'detached' });
+    const boardView = (await ann.get('/views?collection=partners&kind=board&limit=500')).json.items.find((v) => v.name === `${tag} premier`);
+    assert.ok(boardView && /tier=premier/.test(boardView.query) && boardView.query.includes(encodeURIComponent(tag).replace(/%20/g, '+')),
+      JSON.stringify(boardView));
 
     // Quick add in the Negotiating column.
     await board.locator('.column[data-status="negotiating"]').getByRole('button', { name: '+ Add negotiating' }).click();

@@ -15,6 +15,7 @@ import * as format from '../format.js';
 import { collection as describe, field } from '../schema.js';
 import * as url from '../url.js';
 import { filterBar } from './filters.js';
+import { viewsMenu } from './views.js';
 import { slug } from './table.js';
 import { toast } from './toast.js';
 import { recordName } from './panel.js';
@@ -45,9 +46,32 @@ export function kanban(options) {
   const bar = filterBar(spec, { fixed: { ...(options.query || {}), [statusField.name]: '' }, values: filters,
     onChange: (name, value) => { filters[name] = value; changed(); } });
   toolbar.append(...bar.nodes);
-  function changed() { url.setTableState(key, filters); load(); }
+  // Saved views of the board: its filters and search (the columns are its statuses).
+  const views = viewsMenu({
+    collection: options.collection,
+    kind: 'board',
+    tableKey: key,
+    selected: filters.view || null,
+    current: () => ({ query: boardQuery(), columns: [] }),
+    apply: (view) => {
+      for (const name of Object.keys(filters)) delete filters[name];
+      for (const [name, value] of new URLSearchParams(view?.query || '')) filters[name] = value;
+      if (view) filters.view = view.id;
+      bar.set(filters);
+      const search = toolbar.querySelector('input[type="search"]');
+      if (search) search.value = filters.q || '';
+      url.setTableState(key, filters);
+      load();
+    },
+  });
+  function boardQuery() {
+    const q = new URLSearchParams();
+    for (const [name, value] of Object.entries(filters)) if (value && name !== 'view') q.set(name, value);
+    return q.toString();
+  }
+  function changed() { views.edited(); url.setTableState(key, filters); load(); }
   const element = h('section', { class: 'kanban', 'aria-labelledby': titleId, dataset: { collection: options.collection, table: key } },
-    h('h3', { id: titleId }, options.title),
+    h('div', { class: 'table-head' }, h('h3', { id: titleId }, options.title), views.element),
     toolbar,
     h('p', { id: helpId, class: 'muted small' }, 'Drag a card to another column to change its status (on a touch screen, press and hold it first), or focus a card and press ← or →. Enter opens it.'),
     board);
@@ -57,7 +81,7 @@ export function kanban(options) {
     board.setAttribute('aria-busy', 'true');
     try {
       const query = { ...(options.query || {}) };
-      for (const [name, value] of Object.entries(filters)) if (value) query[name] = value;
+      for (const [name, value] of Object.entries(filters)) if (value && name !== 'view') query[name] = value;
       const answer = await api.get(`boards/${options.collection}`, query);
       columns = answer.columns;
       render();
@@ -194,6 +218,7 @@ export function kanban(options) {
     }
   }
 
+  if (!Object.keys(filters).length) views.applyDefault();
   load();
   return { element, reload: load };
 }
