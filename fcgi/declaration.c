@@ -228,6 +228,8 @@ static int declaration_entity(const json_t *in, struct entity *e)
     e->default_sort = declaration_text(in, "defaultSort");
     e->board_revenue = declaration_text(in, "boardSum");
     e->kept_totals = declaration_text(in, "keptTotals");
+    e->kept_count = declaration_text(in, "keptCount");
+    e->kept_sum = declaration_text(in, "keptSum");
     e->view = json_is_true(json_object_get(in, "view"));
     e->searchable = json_is_true(json_object_get(in, "searchable"));
     e->owner_scoped = !json_is_false(json_object_get(in, "ownerScoped"));
@@ -248,6 +250,10 @@ static int declaration_entity(const json_t *in, struct entity *e)
     json_array_foreach(params, i, item)
         if (declaration_param(item, &e->params[i]))
             return -1;
+    if (e->kept_totals && (!e->kept_count || !e->kept_sum || !e->board_field)) {
+        log_error("api_catalogue(): %s keeps totals without their columns or a ranked field", e->collection);
+        return -1;
+    }
     if (e->board_revenue && !e->board_field) {
         log_error("api_catalogue(): %s has a board but no ranked enum field to group it by", e->collection);
         return -1;
@@ -337,6 +343,8 @@ void entity_unload(void)
         free(e->default_sort);
         free(e->board_revenue);
         free(e->kept_totals);
+        free(e->kept_count);
+        free(e->kept_sum);
         free(e->json_sql);
     }
     free(entity_table);

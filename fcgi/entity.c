@@ -727,10 +727,6 @@ static void entity_rank_condition(struct entity_sql *sql, const char *alias, con
                alias, column, field->enum_type, n);
 }
 
-/* Adds the condition "t.col is one of" a comma list of values of field,
- * all in one JSON parameter; a ranked field compares its rank (equality for
- * one value).  totals (non-NULL for the status of an entity with kept
- * totals): the same condition on the totals (alias k), kept per status_rank. */
 /* A date field's range "FROM..TO" (either end may be left out): the
  * condition FROM <= t.col <= TO.  Returns whether list was a range. */
 static bool entity_date_range(struct entity_sql *where, const struct entity_field *field, const char *list,
@@ -761,6 +757,10 @@ static bool entity_date_range(struct entity_sql *where, const struct entity_fiel
     return true;
 }
 
+/* Adds the condition "t.col is one of" a comma list of values of field,
+ * all in one JSON parameter; a ranked field compares its rank (equality for
+ * one value).  totals (non-NULL for the board field of an entity with kept
+ * totals): the same condition on the totals (alias k), kept per its rank. */
 static void entity_filter(struct request_ctx *ctx, struct entity_sql *where, const struct entity_field *field,
                           const char *list, json_t *bad, json_t *invalid, struct entity_sql *totals)
 {
@@ -896,10 +896,10 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
                    status->enum_type);
         if (totals)   /* the same figures, 0 (not 0.00) for an empty column as the count gives */
             sql_append(sql,
-                       " cross join lateral (select coalesce(sum(k.partners), 0) as n,"
-                       " case when sum(k.partners) > 0 then sum(k.revenue) else 0 end as revenue"
-                       "  from public.%s k where %s and k.status_rank = s.ord) c",
-                       e->kept_totals, totals);
+                       " cross join lateral (select coalesce(sum(k.%s), 0) as n,"
+                       " case when sum(k.%s) > 0 then sum(k.%s) else 0 end as revenue"
+                       "  from public.%s k where %s and k.%s_rank = s.ord) c",
+                       e->kept_count, e->kept_count, e->kept_sum, e->kept_totals, totals, rank);
         else
             sql_append(sql,
                        " cross join lateral (select count(*) as n, coalesce(sum(t.%s), 0) as revenue"
@@ -920,7 +920,7 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
                "select '{\"items\":[' || coalesce(string_agg(%s, ',' order by %s%st.id), '')"
                " || '],\"total\":' || ", e->json_sql, order, *order ? ", " : "");
     if (totals)
-        sql_append(sql, "(select coalesce(sum(k.partners), 0) from public.%s k where %s)", e->kept_totals, totals);
+        sql_append(sql, "(select coalesce(sum(k.%s), 0) from public.%s k where %s)", e->kept_count, e->kept_totals, totals);
     else if (with_page)   /* the count is an init plan: run only when max() is null */
         sql_append(sql, "coalesce(max(s.total), (select count(*) from public.%s t where %s))", e->table, where);
     else
@@ -1004,7 +1004,7 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
             continue;
         field = entity_field_find(e, name);
         if (field && (field->flags & FIELD_FILTER)) {
-            /* The kept totals are per status_rank: only a ranked status
+            /* The kept totals are per the board field's rank: only that
              * filter can say which of them a list's total is. */
             bool by_status = e->kept_totals && field == e->board_field;
 
@@ -1474,7 +1474,7 @@ int entity_import(struct request_ctx *ctx)
     bool bulk = ctx->entity->kept_totals && !ctx->entity->view;
     struct pg_result *res = NULL;
     json_t *bad_rows, *ids = NULL;   /* ids: the partners stored, for their totals */
-    char created[48], timeout[64], *text;
+    char created[48], timeout[64], settle[160], *text;
     const char *values[1];
     long left;
 
@@ -1595,7 +1595,9 @@ int entity_import(struct request_ctx *ctx)
             text[strlen(text) - 1] = '}';
         }
         values[0] = text;
-        res = text ? db_query_cached(ctx->db, "select public.partner_totals_settle($1::text[])", 1, values) : NULL;
+        /* <kept totals>_settle(ids): an import's rows counted once, not per row. */
+        snprintf(settle, sizeof(settle), "select public.%s_settle($1::text[])", ctx->entity->kept_totals);
+        res = text ? db_query_cached(ctx->db, settle, 1, values) : NULL;
         free(text);
         if (!res || !db_ok(res)) {
             if (res)

@@ -77,9 +77,11 @@ struct entity {
     bool owner_scoped;               /* a member's lists name them as the owner (the owner's index) */
     char *board_revenue;             /* the column summed per board column; NULL: no board */
     const struct entity_field *board_field;   /* the ranked enum a board groups by (and kept totals count) */
-    char *kept_totals;               /* kept per owner and the board field's rank (count "partners",
-                                      * sum "revenue"): the total of a list and the counts and sums of a
-                                      * board that only the board field narrows; NULL: counted */
+    char *kept_totals;               /* kept per owner and the board field's rank: the total of a list
+                                      * and the counts and sums of a board that only the board field
+                                      * narrows; NULL: counted */
+    char *kept_count;                /* its column of rows counted */
+    char *kept_sum;                  /* its column of board_revenue summed */
     struct entity_field *fields;
     size_t nfields;
     struct entity_param *params;

@@ -10,11 +10,15 @@ create table public.api_collections (
     default_sort text not null,
     board_sum text,
     kept_totals text,
+    kept_count text,
+    kept_sum text,
     kept_json text,
     owner_scoped boolean default true not null,
     constraint api_collections_name_check check (name ~ '^[a-z][a-z-]{0,62}$'),
     constraint api_collections_relation_check check (relation ~ '^[a-z][a-z0-9_]{0,62}$'),
     constraint api_collections_kept_totals_check check (kept_totals ~ '^[a-z][a-z0-9_]{0,62}$'),
+    constraint api_collections_kept_columns_check check ((kept_totals is null) = (kept_count is null) and (kept_totals is null) = (kept_sum is null)
+                                                         and kept_count ~ '^[a-z][a-z0-9_]{0,62}$' and kept_sum ~ '^[a-z][a-z0-9_]{0,62}$'),
     constraint api_collections_board_sum_check check (board_sum ~ '^[a-z][a-z0-9_]{0,62}$'),
     constraint api_collections_kept_json_check check (kept_json ~ '^[a-z][a-z0-9_]{0,62}$')
 );
@@ -23,7 +27,9 @@ comment on column public.api_collections.name is 'The URL segment, and the entit
 comment on column public.api_collections.relation is 'The table (or, for a list-only view, the view) of public a record is a row of, by name (a view made again keeps its place here); its search_text column, if any, is what q= searches.';
 comment on column public.api_collections.default_sort is 'The sort of a list that names none: comma list of fields, - for descending.';
 comment on column public.api_collections.board_sum is 'The column summed per board column (GET /boards/<name>); null: no board.  The board groups by the ranked field.';
-comment on column public.api_collections.kept_totals is 'A table of live rows counted per owner_user_id and the ranked field''s rank (with their board_sum): the totals of lists and boards that only the ranked field narrows; null: counted.';
+comment on column public.api_collections.kept_totals is 'A table of live rows counted per owner_user_id and the ranked field''s <column>_rank (kept_count, and the sum of board_sum: kept_sum): the totals of lists and boards that only the ranked field narrows; null: counted.';
+comment on column public.api_collections.kept_count is 'kept_totals'' column of the rows counted.';
+comment on column public.api_collections.kept_sum is 'kept_totals'' column of their board_sum summed.  An import stores its rows with the totals left to <kept_totals>_settle(ids), which counts them once.';
 comment on column public.api_collections.owner_scoped is 'A member''s lists name them as the owner (owner_user_id): the row policies show members only their own rows, and the owner''s index serves the list.  false: members see others'' rows too (shared views).';
 comment on column public.api_collections.kept_json is 'A column holding, kept by a trigger, the JSON members of the fields marked kept; the others are added when the row is read.';
 
@@ -70,15 +76,15 @@ comment on column public.api_params.condition is 'SQL over the row t; with a val
 
 grant select on public.api_collections, public.api_fields, public.api_params to partnerships_app;
 
-insert into public.api_collections (name, position, relation, default_sort, board_sum, kept_totals, kept_json) values
-  ('partners', 1, 'partners', 'company', 'revenue_attributed', 'partner_totals', 'api_members'),
-  ('campaigns', 2, 'campaigns', '-startDate,name', 'revenue', null, null),
-  ('referrals', 3, 'referrals', '-referredDate', null, null, null),
-  ('integrations', 4, 'integrations', 'name', null, null, null),
-  ('integration-ideas', 5, 'integration_ideas', '-customerRequestCount', null, null, null),
-  ('shared-customers', 6, 'shared_customers', 'customer', null, null, null),
-  ('checklists', 7, 'checklists', 'createdAt', null, null, null),
-  ('performance', 8, 'partner_performance', '-revenue', null, 'partner_totals', null);
+insert into public.api_collections (name, position, relation, default_sort, board_sum, kept_totals, kept_count, kept_sum, kept_json) values
+  ('partners', 1, 'partners', 'company', 'revenue_attributed', 'partner_totals', 'partners', 'revenue', 'api_members'),
+  ('campaigns', 2, 'campaigns', '-startDate,name', 'revenue', null, null, null, null),
+  ('referrals', 3, 'referrals', '-referredDate', null, null, null, null, null),
+  ('integrations', 4, 'integrations', 'name', null, null, null, null, null),
+  ('integration-ideas', 5, 'integration_ideas', '-customerRequestCount', null, null, null, null, null),
+  ('shared-customers', 6, 'shared_customers', 'customer', null, null, null, null, null),
+  ('checklists', 7, 'checklists', 'createdAt', null, null, null, null, null),
+  ('performance', 8, 'partner_performance', '-revenue', null, 'partner_totals', 'partners', 'revenue', null);
 
 insert into public.api_fields (collection, position, name, value, kind, sortable, filterable, kept, lookup) values
   ('partners', 1, 'id', null, null, true, false, true, null),
@@ -264,7 +270,7 @@ declare
   out json[] := '{}';
 begin
   for c in
-    select k.name, k.default_sort, k.board_sum, k.kept_json, k.owner_scoped, r.oid::regclass as relation, r.relname,
+    select k.name, k.default_sort, k.board_sum, k.kept_json, k.owner_scoped, k.kept_count, k.kept_sum, r.oid::regclass as relation, r.relname,
            r.relkind = 'v' as is_view, to_regclass('public.' || quote_ident(k.kept_totals)) as kept_totals,
            exists (select 1 from pg_catalog.pg_attribute a
                     where a.attrelid = r.oid and a.attname = 'search_text' and not a.attisdropped) as searchable
@@ -327,6 +333,7 @@ begin
     out := out || json_build_object(
       'name', c.name, 'table', c.relname, 'view', c.is_view, 'searchable', c.searchable,
       'defaultSort', c.default_sort, 'boardSum', c.board_sum, 'keptTotals', (select r.relname from pg_catalog.pg_class r where r.oid = c.kept_totals),
+      'keptCount', c.kept_count, 'keptSum', c.kept_sum,
       'keptJson', c.kept_json, 'ownerScoped', c.owner_scoped, 'fields', array_to_json(fields),
       'params', (select coalesce(json_agg(json_build_object('name', p.name, 'type', p.type, 'value', p.value,
                                           'condition', p.condition, 'description', p.description) order by p.position), '[]')

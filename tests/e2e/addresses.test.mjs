@@ -145,12 +145,18 @@ describe('addresses, views and the keyboard', () => {
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
     await t.getByRole('button', { name: 'Make default' }).click();
+    await t.getByRole('button', { name: 'Rename…' }).click();
+    const renaming = page.locator('dialog.view-dialog');
+    await renaming.getByLabel('Name').fill(`${tag} active (renamed)`);
+    await renaming.getByRole('button', { name: 'Save' }).click();
+    await renaming.waitFor({ state: 'detached' });
+    await t.locator('.views-bar select option', { hasText: '(renamed)' }).waitFor({ state: 'attached' });
     await page.reload();
     await t.locator('tbody tr td').first().waitFor();
     await settled(page);
     assert.deepEqual((await heads()).slice(0, 2), ['status', 'company'], 'columns kept after a reload');
     assert.deepEqual(await companies(page), ['Active']);   // the status column comes first now
-    const saved = (await ann.get(`/views?collection=partners&limit=500`)).json.items.find((v) => v.name === `${tag} active`);
+    const saved = (await ann.get(`/views?collection=partners&limit=500`)).json.items.find((v) => v.name === `${tag} active (renamed)`);
     assert.ok(saved && saved.shared, 'stored on the server, shared');
     assert.deepEqual(saved.columns.slice(0, 2), ['status', 'company']);
     assert.match(saved.query, /status=active/);

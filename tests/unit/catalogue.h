@@ -17,7 +17,7 @@
 
 static const char test_catalogue[] =
     "[{\"name\":\"partners\",\"table\":\"partners\",\"view\":false,\"searchable\":true,\"defaultSort\":\"company\","
-    "\"boardSum\":\"revenue_attributed\",\"keptTotals\":\"partner_totals\",\"keptJson\":null,\"fields\":["
+    "\"boardSum\":\"revenue_attributed\",\"keptTotals\":\"partner_totals\",\"keptCount\":\"partners\",\"keptSum\":\"revenue\",\"keptJson\":null,\"fields\":["
     F("id", "id", "text", false, true, false, false) ","
     F("company", "company", "text", true, true, false, false) ","
     F("type", "type", "partner_type:enum", true, true, true, false) ","
@@ -49,7 +49,7 @@ static const char test_catalogue[] =
     F("effort", "effort", "int", true, true, true, false) ","
     RECORD "],\"params\":[]},"
     "{\"name\":\"performance\",\"table\":\"partner_performance\",\"view\":true,\"searchable\":true,"
-    "\"defaultSort\":\"-revenue\",\"boardSum\":null,\"keptTotals\":\"partner_totals\",\"keptJson\":null,\"fields\":["
+    "\"defaultSort\":\"-revenue\",\"boardSum\":null,\"keptTotals\":\"partner_totals\",\"keptCount\":\"partners\",\"keptSum\":\"revenue\",\"keptJson\":null,\"fields\":["
     F("partnerId", "partner_id", "ref", false, true, true, false) ","
     F("status", "status", "partner_status:enum", false, true, true, true) ","
     F("revenue", "revenue", "money", false, true, false, false) ","

@@ -32,10 +32,11 @@ export function viewsMenu(options) {
   });
   const saveNew = h('button', { type: 'button', onclick: () => saveDialog() }, 'Save view…');
   const update = h('button', { type: 'button', onclick: () => updateView() }, 'Update view');
+  const rename = h('button', { type: 'button', onclick: () => saveDialog(view(), true) }, 'Rename…');
   const remove = h('button', { type: 'button', class: 'danger', onclick: () => removeView() }, 'Delete view');
   const star = h('button', { type: 'button', 'aria-pressed': 'false', onclick: () => toggleDefault() }, 'Default');
   const element = h('div', { class: 'views-bar' },
-    h('label', { for: id, class: 'visually-hidden' }, 'Saved view'), select, saveNew, update, star, remove);
+    h('label', { for: id, class: 'visually-hidden' }, 'Saved view'), select, saveNew, update, rename, star, remove);
 
   const view = () => views.find((v) => v.id === selected) || null;
   const mine = (v) => v && (v.ownerUserId === me()?.id || isAdmin());
@@ -48,6 +49,7 @@ export function viewsMenu(options) {
     update.hidden = !v || !dirty;
     update.textContent = mine(v) ? 'Update view' : 'Save as my copy';
     remove.hidden = !v || !mine(v);
+    rename.hidden = !v || !mine(v);
     star.hidden = !v;
     const isDefault = v && localStorage.getItem(defaultKey(options)) === v.id;
     star.setAttribute('aria-pressed', String(Boolean(isDefault)));
@@ -62,12 +64,13 @@ export function viewsMenu(options) {
     return loaded;
   }
 
-  function saveDialog(copyOf = null) {
+  // A new view (from copyOf: a copy of someone else's), or renaming one.
+  function saveDialog(copyOf = null, renaming = false) {
     const nameId = uid('view-name');
     const sharedId = uid('view-shared');
     const error = h('p', { class: 'form-error', role: 'alert' });
     const name = h('input', { id: nameId, name: 'name', required: true, maxlength: 100, value: copyOf ? copyOf.name : '' });
-    const shared = h('input', { id: sharedId, name: 'shared', type: 'checkbox' });
+    const shared = h('input', { id: sharedId, name: 'shared', type: 'checkbox', checked: renaming && copyOf.shared });
     const form = h('form', { class: 'record-form', novalidate: true },
       h('div', { class: 'field' }, h('label', { for: nameId }, 'Name'), name),
       h('div', { class: 'field field-check' }, shared, h('label', { for: sharedId }, 'Shared with the team')),
@@ -75,10 +78,19 @@ export function viewsMenu(options) {
       h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save'),
         h('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel')));
     const dialog = h('dialog', { class: 'panel view-dialog', 'aria-labelledby': `${nameId}-title` },
-      h('header', { class: 'panel-head' }, h('h2', { id: `${nameId}-title` }, copyOf ? 'Save as my own view' : 'Save this view')), form);
+      h('header', { class: 'panel-head' }, h('h2', { id: `${nameId}-title` },
+        renaming ? 'Rename the view' : copyOf ? 'Save as my own view' : 'Save this view')), form);
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       try {
+        if (renaming) {
+          const saved = await api.patch(`views/${copyOf.id}`, { name: name.value.trim(), shared: shared.checked }, copyOf.version);
+          views = views.map((x) => (x.id === saved.id ? saved : x));
+          draw();
+          dialog.close();
+          toast(`Renamed the view “${saved.name}”.`);
+          return;
+        }
         const made = await api.post('views', { name: name.value.trim(), collection: options.collection, kind: options.kind,
           ...options.current(), shared: shared.checked });
         views = [...views, made].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
