@@ -487,6 +487,54 @@ static void entity_build_write(struct request_ctx *ctx, const json_t *body, enum
     }
 }
 
+/* Every other field the database would refuse in the body (api_row_problems:
+ * PostgreSQL names only the first), added to fields without replacing what
+ * is there.  body: the fields to try (those accepted so far); a patch tries
+ * them over the stored record.  Runs as its own statement: after a failed
+ * write, the request's transaction has ended (or is rolled back here). */
+static void entity_more_problems(struct request_ctx *ctx, const json_t *body, json_t *fields)
+{
+    char *candidate = json_dumps(body, JSON_COMPACT);
+    const char *values[4] = {ctx->user.id, ctx->entity->collection,
+                             ctx->req->method == HTTP_PATCH ? ctx->ids[0] : NULL, candidate};
+    struct pg_result *res;
+    json_t *more, *value;
+    const char *key;
+
+    if (!candidate)
+        return;
+    res = db_query(ctx->db, "select public.api_row_problems($1, $2, $3, $4::jsonb)::text", 4, values);
+    free(candidate);
+    more = res && db_ok(res) && db_rows(res) == 1 ? json_loads(db_value(res, 0, 0), 0, NULL) : NULL;
+    db_clear(res);
+    json_object_foreach(more, key, value)
+        if (!json_object_get(fields, key))
+            json_object_set(fields, key, value);
+    json_decref(more);
+}
+
+/* A create or patch the database refused: a check or a required field
+ * names every field it would refuse, not only the first; anything else
+ * as api_db_error answers it. */
+static void entity_write_refused(struct request_ctx *ctx, struct pg_result *res)
+{
+    const char *state = db_sqlstate(res), *message;
+    json_t *fields = NULL;
+    int status;
+
+    if (strcmp(state, "23514") != 0 && strcmp(state, "23502") != 0) {
+        api_db_error(ctx, res, ctx->entity->table);
+        return;
+    }
+    status = db_error_http(ctx->db, res, ctx->entity->table, &message, &fields);
+    if (!fields)
+        fields = json_object();
+    if (db_in_transaction(ctx->db))
+        db_command(ctx->db, "rollback");
+    entity_more_problems(ctx, ctx->body, fields);
+    http_error_fields(ctx->resp, status, json_object_size(fields) > 1 ? "some fields are not valid" : message, fields);
+}
+
 /* POST /C and PATCH /C/{id}: the body checked and its SQL built. */
 int entity_check_write(struct request_ctx *ctx)
 {
@@ -512,6 +560,21 @@ int entity_check_write(struct request_ctx *ctx)
         json_decref(bad);
         json_decref(invalid);
         return -1;
+    }
+    /* Values refused here: the database's checks of the others too, so that
+     * one answer names every wrong field. */
+    if (!json_object_size(bad) && json_object_size(invalid)) {
+        json_t *accepted = json_deep_copy(ctx->body);
+        const char *key;
+        json_t *value;
+        void *tmp;
+
+        json_object_foreach_safe(accepted, tmp, key, value)
+            if (json_object_get(invalid, key))
+                json_object_del(accepted, key);
+        if (accepted)
+            entity_more_problems(ctx, accepted, invalid);
+        json_decref(accepted);
     }
     if (entity_answer_errors(ctx, bad, invalid))
         return -1;
@@ -543,6 +606,11 @@ int entity_create(struct request_ctx *ctx)
      * that COMMIT a rollback. */
     db_commit_with_next(ctx->db);
     res = db_query_cached(ctx->db, in->sql.text, in->sql.nvalues, (const char *const *)in->sql.values);
+    if (res && !db_ok(res)) {
+        entity_write_refused(ctx, res);
+        db_clear(res);
+        return -1;
+    }
     if (!(res = api_checked(ctx, res, ctx->entity->table)))
         return -1;
     http_response_header(ctx->resp, "Location", "/api/v1/%s/%s", ctx->entity->collection, db_value(res, 0, 0));
@@ -634,6 +702,11 @@ int entity_patch(struct request_ctx *ctx)
         return entity_answer_missed(ctx);
     }
     res = db_query_cached(ctx->db, in->sql.text, in->sql.nvalues, (const char *const *)in->sql.values);
+    if (res && !db_ok(res)) {
+        entity_write_refused(ctx, res);
+        db_clear(res);
+        return -1;
+    }
     if (!(res = api_checked(ctx, res, ctx->entity->table)))
         return -1;
     if (db_rows(res) == 0) {

@@ -20,6 +20,7 @@ import performance from './views/performance.js';
 import review from './views/review.js';
 import trash from './views/trash.js';
 import users from './views/users.js';
+import account from './views/account.js';
 import * as format from './format.js';
 
 // The pages, in the playbook's order, then the working views.
@@ -34,6 +35,7 @@ const PAGES = [
   ['review', review],
   ['trash', trash],
   ['users', users],
+  ['account', account],
 ];
 
 const app = document.getElementById('app');
@@ -62,7 +64,7 @@ const problemView = (why) => ({
 function shell() {
   const user = me();
   const nav = h('nav', { class: 'nav', 'aria-label': 'Pages' },
-    h('ul', null, PAGES.filter(([, view]) => !view.adminOnly || isAdmin()).map(([key, view]) =>
+    h('ul', null, PAGES.filter(([, view]) => (!view.adminOnly || isAdmin()) && !view.notInNav).map(([key, view]) =>
       h('li', null, h('a', { href: `#/${key}`, dataset: { page: key } }, view.title)))));
   const main = h('main', { id: 'main', tabindex: -1 });
   fill(app,
@@ -70,7 +72,7 @@ function shell() {
     h('header', { class: 'top' },
       h('h1', null, h('a', { href: '#/overview', class: 'brand' }, 'Partnerships')),
       h('div', { class: 'who' },
-        h('span', { class: 'user-name' }, user.name),
+        h('a', { class: 'user-name', href: '#/account', title: 'Your account: password and API tokens' }, user.name),
         h('span', { class: 'badge role' }, format.label(user.role)),
         h('button', {
           type: 'button',

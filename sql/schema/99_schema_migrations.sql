@@ -35,4 +35,5 @@ insert into public.schema_migrations (version) values
   ('022_api_declaration'),
   ('023_views'),
   ('024_natural_order'),
-  ('025_date_filters');
+  ('025_date_filters'),
+  ('026_all_problems');

@@ -11,7 +11,9 @@ import { allUsers, isAdmin } from '../session.js';
 
 export function filterChoices(field) {
   if (field.enum) return field.enum.map((v) => [v, format.label(v)]);
-  if (field.references === 'users' && isAdmin()) return allUsers().map((u) => [u.id, u.name]);
+  if (field.references === 'users' && isAdmin()) {
+    return allUsers().map((u) => [u.id, `${u.name} (${u.email})${u.disabled ? ' · disabled' : ''}`]);
+  }
   return null;
 }
 

@@ -24,7 +24,8 @@ export function recordName(record) {
 
 // The options of reference pickers, loaded once per panel.
 async function referenceOptions(target, record) {
-  if (target === 'users') return allUsers().map((u) => [u.id, u.name]);
+  // Owners by name and email (names repeat); a disabled user is no new owner.
+  if (target === 'users') return allUsers().filter((u) => !u.disabled).map((u) => [u.id, `${u.name} (${u.email})`]);
   if (target === 'partners') return (await partnerOptions()).map((p) => [p.id, p.company]);
   if (target === 'templates') {
     const page = await api.get('templates');
@@ -107,6 +108,14 @@ function control(field, value, options) {
     row,
     read,
     set,
+    // Input the browser could not read (an impossible date, letters in a
+    // number): its value would be empty, so it is an error, never sent.
+    problem() {
+      if (!input.validity?.badInput) return null;
+      if (input.type === 'number') return 'must be a number';
+      if (input.type === 'date') return 'must be a real date';
+      return 'is not valid';
+    },
     showError(text) {
       error.textContent = text || '';
       if (text) input.setAttribute('aria-invalid', 'true');
@@ -200,11 +209,16 @@ export async function openRecord(collectionName, existing, options = {}) {
     showErrors(null);
     conflict.hidden = true;
     const changes = body();
-    if (!creating && !Object.keys(changes).length) { dialog.close(); return; }
-    // Every missing required field at once (the server names only the first).
-    const missing = controls.filter((c) => c.field.required && (creating ? !(c.field.name in changes) : changes[c.field.name] === null));
-    if (missing.length) {
-      showErrors({ message: 'Fill in the required fields.', fields: Object.fromEntries(missing.map((c) => [c.field.name, 'is required'])) });
+    if (!creating && !Object.keys(changes).length && !controls.some((c) => c.problem())) { dialog.close(); return; }
+    // What the browser could not read, and every missing required field, at once.
+    const problems = {};
+    for (const c of controls) {
+      const problem = c.problem();
+      if (problem) problems[c.field.name] = problem;
+      else if (c.field.required && (creating ? !(c.field.name in changes) : changes[c.field.name] === null)) problems[c.field.name] = 'is required';
+    }
+    if (Object.keys(problems).length) {
+      showErrors({ message: 'Some fields need attention.', fields: problems });
       return;
     }
     saveButton.disabled = true;

@@ -5,6 +5,7 @@ import { api } from '../api.js';
 import { h, uid } from '../dom.js';
 import * as format from '../format.js';
 import { toast } from '../components/toast.js';
+import { confirmAction } from '../components/confirm.js';
 import { loadUsers, me } from '../session.js';
 import { pageHeading, section } from './common.js';
 
@@ -31,6 +32,11 @@ export default {
           h('td', null, u.id === me().id ? null : h('button', {
             type: 'button',
             onclick: async () => {
+              if (!u.disabled && !await confirmAction({
+                title: `Disable ${u.name}?`,
+                text: `${u.name} (${u.email}) can no longer sign in; their sessions and API tokens end at once. Their partners stay theirs until you reassign them.`,
+                action: 'Disable',
+              })) return;
               try { await api.patch(`users/${u.id}`, { disabled: !u.disabled }); } catch (e) { toast(e.message); }
               reload();
             },
@@ -46,7 +52,11 @@ export default {
         event.preventDefault();
         error.textContent = '';
         const data = Object.fromEntries(new FormData(form));
-        if (!data.password) delete data.password;
+        if (!data.password) {   /* without one the user could never sign in */
+          error.textContent = 'Password: give the new user a first password (they can change it under Your account).';
+          form.elements.password.focus();
+          return;
+        }
         try {
           const user = await api.post('users', data);
           toast(`Added ${user.name}.`);
@@ -60,7 +70,7 @@ export default {
     h('div', { class: 'field' }, h('label', { for: ids.name }, 'Name'), h('input', { id: ids.name, name: 'name', required: true })),
     h('div', { class: 'field' }, h('label', { for: ids.email }, 'Email'), h('input', { id: ids.email, name: 'email', type: 'email', required: true })),
     h('div', { class: 'field' }, h('label', { for: ids.role }, 'Role'), h('select', { id: ids.role, name: 'role' }, h('option', { value: 'member' }, 'Member'), h('option', { value: 'admin' }, 'Admin'))),
-    h('div', { class: 'field' }, h('label', { for: ids.password }, 'Password'), h('input', { id: ids.password, name: 'password', type: 'password', autocomplete: 'new-password' })),
+    h('div', { class: 'field' }, h('label', { for: ids.password }, 'Password'), h('input', { id: ids.password, name: 'password', type: 'password', autocomplete: 'new-password', required: true, 'aria-required': 'true' })),
     h('button', { type: 'submit', class: 'primary' }, 'Add user'), error);
     main.append(
       pageHeading('Users', 'Members see and change their own partners; admins see everything and can reassign.'),

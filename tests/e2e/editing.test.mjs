@@ -1,0 +1,117 @@
+// Editing without losing a word, in headless Chromium: an impossible date is
+// an error at its field, never an empty value sent; three wrong fields are
+// shown at once; the account page changes the password and makes and
+// revokes API tokens; owners are told apart by email and a disabled user is
+// no new owner; disabling a user asks first.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { admin, newMember, newPartner, signIn as apiSignIn, unique, MEMBER_PASSWORD } from '../api/lib.mjs';
+import { ORIGIN, SHOTS, launch, newPage as openPage, signIn } from './lib.mjs';
+
+let browser;
+let root;
+let ann;
+const problems = [];
+const newPage = (viewport) => openPage(browser, problems, viewport);
+
+describe('editing', () => {
+  before(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    browser = await launch();
+    root = await admin();
+    ann = await newMember(root, 'Editor');
+  });
+  after(async () => { await browser?.close(); });
+
+  test('an impossible date is an error at its field, and nothing is sent', async () => {
+    const partner = await newPartner(ann);
+    const page = await newPage();
+    const posts = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/campaigns')) posts.push(r.url()); });
+    await signIn(page, ann.email);
+    await page.goto(`${ORIGIN}/#/co-marketing`);
+    await page.getByRole('button', { name: 'New campaign' }).click();
+    const panel = page.locator('dialog.panel');
+    await panel.locator('[name="name"]').fill('Impossible');
+    await panel.locator('[name="partnerId"]').selectOption(partner.id);
+    await panel.locator('[name="type"]').selectOption('webinar');
+    await panel.locator('[name="startDate"]').focus();
+    await page.keyboard.type('02302026');   // February 30th
+    await panel.getByRole('button', { name: 'Create' }).click();
+    await panel.locator('.field[data-field="startDate"] .field-error', { hasText: 'must be a real date' }).waitFor();
+    assert.equal(await panel.locator('[name="startDate"]').getAttribute('aria-invalid'), 'true');
+    assert.deepEqual(posts, [], 'nothing sent');
+    await page.context().close();
+  });
+
+  test('three wrong fields are shown at once, each beside its field', async () => {
+    const partner = await newPartner(ann);
+    const page = await newPage();
+    await signIn(page, ann.email);
+    await page.goto(`${ORIGIN}/#/co-marketing`);
+    await page.getByRole('button', { name: 'New campaign' }).click();
+    const panel = page.locator('dialog.panel');
+    await panel.locator('[name="name"]').fill('n'.repeat(300));
+    await panel.locator('[name="partnerId"]').selectOption(partner.id);
+    await panel.locator('[name="type"]').selectOption('webinar');
+    await panel.locator('[name="budget"]').fill('-500');
+    await panel.locator('[name="startDate"]').fill('2026-05-01');
+    await panel.locator('[name="endDate"]').fill('2026-04-01');
+    await panel.getByRole('button', { name: 'Create' }).click();
+    for (const [name, text] of [['name', '200 characters'], ['budget', 'negative'], ['endDate', 'start date']]) {
+      await panel.locator(`.field[data-field="${name}"] .field-error`, { hasText: text }).waitFor();
+    }
+    await page.screenshot({ path: new URL('editing-three-errors.png', SHOTS).pathname });
+    await page.context().close();
+  });
+
+  test('your account: change the password, make a token (shown once) and revoke it', async () => {
+    const bea = await newMember(root, 'Bea');
+    const page = await newPage();
+    await signIn(page, bea.email);
+    await page.getByRole('link', { name: 'Bea' }).click();
+    await page.locator('main h2', { hasText: 'Your account' }).waitFor();
+    await page.getByLabel('Current password').fill(MEMBER_PASSWORD);
+    await page.getByLabel('New password').fill('a-new-password-2');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.locator('.toast', { hasText: 'Your password is changed' }).waitFor();
+    await apiSignIn(bea.email, 'a-new-password-2');
+    await page.getByLabel('Token name').fill('nightly sync');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const value = await page.locator('.token-value').textContent();
+    const r = await fetch(`${ORIGIN}/api/v1/me`, { headers: { authorization: `Bearer ${value}` } });
+    assert.equal(r.status, 200, 'the token works');
+    await page.locator('tbody tr', { hasText: 'nightly sync' }).getByRole('button', { name: 'Revoke' }).click();
+    await page.locator('dialog.confirm').getByRole('button', { name: 'Revoke' }).click();
+    await page.locator('tbody tr', { hasText: 'No API tokens.' }).waitFor();
+    assert.equal((await fetch(`${ORIGIN}/api/v1/me`, { headers: { authorization: `Bearer ${value}` } })).status, 401, 'revoked');
+    await page.screenshot({ path: new URL('account.png', SHOTS).pathname, fullPage: true });
+    await page.context().close();
+  });
+
+  test('owners are told apart by email; a disabled user is no new owner; disabling asks first', async () => {
+    const twin = unique('Twin');
+    const one = await newMember(root, twin);
+    const two = await newMember(root, twin);
+    const page = await newPage();
+    await signIn(page, 'admin@test.example', 'admin-test-password');
+    await page.goto(`${ORIGIN}/#/users`);
+    const row = page.locator('tbody tr', { hasText: two.email });
+    await row.getByRole('button', { name: 'Disable' }).click();
+    const confirm = page.locator('dialog.confirm');
+    await confirm.getByText('can no longer sign in').waitFor();
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await row.locator('td').nth(3).textContent(), 'Active', 'nothing changed without a yes');
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await confirm.getByRole('button', { name: 'Disable' }).click();
+    await page.locator('tbody tr', { hasText: two.email }).locator('td', { hasText: 'Disabled' }).waitFor();
+    await page.goto(`${ORIGIN}/#/overview`);
+    await page.getByRole('button', { name: 'New partner' }).click();
+    const owners = await page.locator('dialog.panel [name="ownerUserId"] option').allTextContents();
+    assert.ok(owners.includes(`${twin} (${one.email})`), owners.join(' | '));
+    assert.ok(!owners.some((o) => o.includes(two.email)), 'the disabled twin is not offered');
+    await page.context().close();
+    assert.deepEqual(problems, []);
+  });
+});
