@@ -37,9 +37,11 @@ struct entity_sql {
     int nvalues;
 };
 
-/* What a check leaves for its handler in ctx->input: the statement. */
+/* What a check leaves for its handler in ctx->input: the statement (and an
+ * export's header line). */
 struct entity_input {
     struct entity_sql sql;
+    char *header;
 };
 
 static void sql_append(struct entity_sql *sql, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -88,6 +90,7 @@ void entity_free_input(void *input)
     if (!in)
         return;
     sql_free(&in->sql);
+    free(in->header);
     free(in);
 }
 
@@ -1073,7 +1076,7 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
         const struct entity_field *field;
         const struct entity_param *param = NULL;
 
-        if (entity_reserved_param(name))
+        if (entity_reserved_param(name) || (shape == SHAPE_CSV && strcmp(name, "columns") == 0))
             continue;
         field = entity_field_find(e, name);
         if (field && (field->flags & FIELD_FILTER)) {
@@ -1124,11 +1127,41 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
     where.values[0] = limit >= 0 ? entity_strdup_printf("%lld", limit) : NULL;
     where.values[1] = entity_strdup_printf("%lld", offset);
     if (shape == SHAPE_CSV) {
-        /* The columns, in the field table's order, as one parameter. */
+        /* The columns: ?columns=a,b (what a table shows, in its order), or
+         * every field in the field table's order; as one parameter, and as
+         * the header line. */
         json_t *names = json_array();
+        const char *wanted = http_param(req, "columns");
+        size_t header_len = 0;
 
-        for (size_t i = 0; i < e->nfields; i++)
-            json_array_append_new(names, json_string(e->fields[i].name));
+        if (wanted && *wanted) {
+            char *copy = strdup(wanted), *save = NULL, *name;
+
+            for (name = copy ? strtok_r(copy, ",", &save) : NULL; name; name = strtok_r(NULL, ",", &save))
+                json_array_append_new(names, json_string(name));
+            free(copy);
+        } else {
+            for (size_t i = 0; i < e->nfields; i++)
+                json_array_append_new(names, json_string(e->fields[i].name));
+        }
+        for (size_t i = 0; i < json_array_size(names); i++) {
+            const char *name = json_string_value(json_array_get(names, i));
+
+            header_len += strlen(name) + 1;
+            if (!entity_field_find(e, name)) {
+                http_error_fields(ctx->resp, 400, "some fields are not accepted or have the wrong type",
+                                  json_pack("{s:s}", "columns", "names a field this list does not have"));
+                json_decref(names);
+                goto out;
+            }
+        }
+        if ((in->header = malloc(header_len + 2))) {
+            in->header[0] = '\0';
+            for (size_t i = 0; i < json_array_size(names); i++) {
+                strcat(in->header, json_string_value(json_array_get(names, i)));
+                strcat(in->header, i + 1 < json_array_size(names) ? "," : "\r\n");
+            }
+        }
         fields_param = sql_param(&where, json_dumps(names, JSON_COMPACT));
         json_decref(names);
     }
@@ -1270,9 +1303,7 @@ int entity_csv(struct request_ctx *ctx)
             ctx->resp->status = 200;
             ctx->resp->content_type = "text/csv; charset=utf-8; header=present";
             http_response_header(ctx->resp, "Content-Disposition", "attachment; filename=\"%s.csv\"", e->collection);
-            for (size_t i = 0; i < e->nfields && rc == 0; i++)
-                rc = http_response_append(ctx->resp, e->fields[i].name, strlen(e->fields[i].name)) ||
-                     http_response_append(ctx->resp, i + 1 < e->nfields ? "," : "\r\n", i + 1 < e->nfields ? 1 : 2);
+            rc = !in->header || http_response_append(ctx->resp, in->header, strlen(in->header));
             if (rc) {
                 db_clear(res);
                 http_response_free(ctx->resp);

@@ -419,10 +419,16 @@ static json_t *openapi_entity_operation(const struct db *db, const struct route 
             "Idempotent-Replayed: true header, nothing stored twice (kept 24 hours; 409 while the first runs)"));
     if (strstr(route->pattern, ".csv") || (route->flags & ROUTE_CSV)) {
         if (route->flags & ROUTE_QUERY) {
-            json_t *list_params = openapi_list_parameters(db, e);
+            json_t *list_params = openapi_list_parameters(db, e), *names = json_array();
 
             json_array_extend(params, list_params);
             json_decref(list_params);
+            for (size_t i = 0; i < e->nfields; i++)
+                json_array_append_new(names, json_string(e->fields[i].name));
+            json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s, s:{s:s, s:o}}, s:s, s:b, s:s}",
+                "name", "columns", "in", "query", "required", 0, "schema", "type", "array", "items", "type", "string",
+                "enum", names, "style", "form", "explode", 0,
+                "description", "the columns of the file, in this order (default: every field)"));
         }
         op = openapi_csv_operation(route, summary, e->collection, params);
         openapi_set_operation_id(op, route, e);

@@ -2,6 +2,7 @@
 // stops at the first check that fails, the program asks for the rest; a
 // value the program refuses itself and one the database refuses are named
 // together; a patch is checked over the stored record; nothing is stored.
+// And an export names only the columns it may have.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { admin, newMember, newPartner, assertError } from './lib.mjs';
@@ -50,4 +51,12 @@ test('a patch is checked over the stored record: every wrong field, nothing chan
   const now = (await m.get(`/campaigns/${c.id}`)).json;
   assert.equal(now.version, c.version);
   assert.equal(now.endDate, null);
+});
+
+test('an export takes the columns a table shows, in its order; an unknown one is 400 naming columns', async () => {
+  const r = await m.get(`/partners.csv?columns=status,company&sort=company&q=${encodeURIComponent(partner.company)}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.text.trim().split('\r\n'), ['status,company', `prospect,${partner.company}`]);
+  assertError(await m.get('/partners.csv?columns=company,colour'), 400, 'bad_request', ['columns']);
+  assertError(await m.get('/partners?columns=company'), 400, 'bad_request', ['columns']);
 });

@@ -1,11 +1,11 @@
 // Editing without losing a word, in headless Chromium: an impossible date is
 // an error at its field, never an empty value sent; three wrong fields are
-// shown at once; the account page changes the password and makes and
-// revokes API tokens; owners are told apart by email and a disabled user is
+// shown at once; a table exports what it shows; the account page changes
+// the password and makes and revokes API tokens; owners are told apart by email and a disabled user is
 // no new owner; disabling a user asks first.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { admin, newMember, newPartner, signIn as apiSignIn, unique, MEMBER_PASSWORD } from '../api/lib.mjs';
 import { ORIGIN, SHOTS, launch, newPage as openPage, signIn } from './lib.mjs';
 
@@ -63,6 +63,20 @@ describe('editing', () => {
       await panel.locator(`.field[data-field="${name}"] .field-error`, { hasText: text }).waitFor();
     }
     await page.screenshot({ path: new URL('editing-three-errors.png', SHOTS).pathname });
+    await page.context().close();
+  });
+
+  test('a table exports what it shows: its filters, sort and columns, every row', async () => {
+    const tag = unique('Export');
+    for (const [n, status] of [[1, 'active'], [2, 'active'], [3, 'churned']]) await newPartner(ann, { company: `${tag} ${n}`, status });
+    const page = await newPage();
+    await signIn(page, ann.email);
+    await page.goto(`${ORIGIN}/#/overview?partners.q=${encodeURIComponent(tag)}&partners.status=active&partners.sort=-company&partners.columns=company,status`);
+    await page.locator('.data-table[data-table="partners"] tbody tr', { hasText: `${tag} 2` }).waitFor();
+    const link = page.locator('.data-table[data-table="partners"]').getByRole('link', { name: 'Export CSV' });
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const text = await readFile(await download.path(), 'utf8');
+    assert.deepEqual(text.trim().split('\r\n'), ['company,status', `${tag} 2,active`, `${tag} 1,active`]);
     await page.context().close();
   });
 

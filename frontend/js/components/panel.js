@@ -287,7 +287,7 @@ export async function openRecord(collectionName, existing, options = {}) {
           toast(`Could not restore: ${e.message}`);
         }
       },
-    });
+    }, id);
   }
 
   async function showTab(historyTab) {

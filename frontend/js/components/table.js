@@ -60,7 +60,16 @@ export function dataTable(options) {
 
   const shownColumns = () => (state.columns?.length ? state.columns : defaultColumns).map(columnOf).filter(Boolean);
 
+  // Export: what the table shows (its filters, sort, search and columns), every row.
+  const exportLink = h('a', { class: 'button', download: `${options.collection}.csv` }, 'Export CSV');
+  function exportHref() {
+    const query = { ...fixed, sort: state.sort, q: state.q, columns: shownColumns().map((c) => c.field).join(',') };
+    for (const [name, value] of Object.entries(state.filters)) if (value) query[name] = value;
+    exportLink.href = api.href(`${options.collection}.csv`, query);
+  }
+
   function remember() {
+    exportHref();
     const out = { sort: state.sort === (options.sort || null) ? null : state.sort, q: state.q, offset: state.offset || null,
       view: state.view, columns: state.columns ? state.columns.join(',') : null };
     for (const [name, value] of Object.entries(state.filters)) if (value) out[name] = value;
@@ -241,7 +250,7 @@ export function dataTable(options) {
 
   const header = h('div', { class: 'table-head' },
     h(options.headingLevel || 'h3', { id: titleId }, options.title || format.label(options.collection)),
-    views.element,
+    h('div', { class: 'table-actions' }, views.element, options.csv === false ? null : exportLink),
     options.headerExtra || null);
 
   const element = h('section', { class: 'data-table', dataset: { collection: options.collection, table: key } },
@@ -303,6 +312,7 @@ export function dataTable(options) {
   }
 
   drawHead();
+  exportHref();
   // A table the address says nothing of opens in the user's default view.
   if (!Object.keys(saved).length) views.applyDefault();
   load();

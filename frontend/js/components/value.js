@@ -7,6 +7,8 @@ import { userName } from '../session.js';
 // Ratios shown as percentages; everything else with multipleOf 0.01 is money.
 const PERCENT_OF_ONE = new Set(['roi']);
 const PERCENT_OF_HUNDRED = new Set(['errorRate']);
+// Flags that are a warning when set (shown as one, not in green).
+const WARNING_WHEN_TRUE = new Set(['oneSided']);
 
 // Text of a value (for tables, cards, CSV-like places).
 export function valueText(field, value, record = {}) {
@@ -31,7 +33,7 @@ export function valueNode(field, value, record = {}) {
   const text = valueText(field, value, record);
   if (text === '') return h('span', { class: 'muted', 'aria-label': 'none' }, '—');
   if (field.enum || field.name === 'engagement') return h('span', { class: `badge badge-${value}` }, text);
-  if (field.type === 'boolean') return h('span', { class: value ? 'yes' : 'no' }, text);
+  if (field.type === 'boolean') return h('span', { class: value ? (WARNING_WHEN_TRUE.has(field.name) ? 'warn-yes' : 'yes') : 'no' }, text);
   return text;
 }
 

@@ -6,7 +6,7 @@ import { h, uid } from '../dom.js';
 import * as format from '../format.js';
 import { dataTable } from '../components/table.js';
 import { recordName } from '../components/panel.js';
-import { toast } from '../components/toast.js';
+import { dismissFor, toast } from '../components/toast.js';
 import { pageHeading } from './common.js';
 
 const KINDS = [
@@ -39,6 +39,7 @@ export default {
           onclick: async () => {
             try {
               await api.post(`${name}/${record.id}/restore`);
+              dismissFor(record.id);   /* its Undo, if still up, would restore it twice */
               toast(`Restored “${recordName(record)}”.`);
               reload();
             } catch (e) {
