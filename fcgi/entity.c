@@ -401,6 +401,7 @@ static int entity_answer_errors(struct request_ctx *ctx, json_t *bad, json_t *in
 enum entity_write_mode {
     WRITE_CREATE,   /* insert into T as t (c1, c2) values ($1, $2) returning ... */
     WRITE_PATCH,    /* update T t set c1 = $3, c2 = $4 where ... (ids are $1, $2) */
+    WRITE_BULK,     /* the same on many records: $1 their ids, $2 their versions (POST /C/bulk) */
     WRITE_IMPORT    /* a create from a CSV row: read-only columns are skipped,
                        a field with a lookup may be named (a partner by its company) */
 };
@@ -451,7 +452,7 @@ static void entity_build_write(struct request_ctx *ctx, const json_t *body, enum
         /* Text is stored in Unicode's composed form (NFC), the form
          * keyboards type and search looks for: "café" written with a
          * combining accent (as macOS names files) is the same text. */
-        if (mode == WRITE_PATCH) {
+        if (mode == WRITE_PATCH || mode == WRITE_BULK) {
             w = snprintf(columns + columns_len, sizeof(columns) - columns_len,
                          field->type == FIELD_TEXT ? "%s%s = normalize($%d, NFC)" : "%s%s = $%d",
                          columns_len ? ", " : "", column, n);
@@ -476,7 +477,17 @@ static void entity_build_write(struct request_ctx *ctx, const json_t *body, enum
     }
     if (json_object_size(bad) || json_object_size(invalid))
         return;
-    if (mode == WRITE_PATCH) {
+    if (mode == WRITE_BULK) {
+        /* Each record as a PATCH would leave it, in the order of the ids;
+         * a stale version or a record not there leaves it out (the handler
+         * counts). */
+        sql_append(sql, "with u as (update public.%s t set %s"
+                   " where t.id = any($1::text[]) and t.deleted_at is null"
+                   " and ($2::jsonb is null or not $2::jsonb ? t.id or t.version = ($2::jsonb ->> t.id)::integer)"
+                   " returning t.id, %s as j)"
+                   " select count(*), '{\"items\":[' || coalesce(string_agg(u.j, ',' order by array_position($1::text[], u.id)), '')"
+                   " || ']}' from u", e->table, columns, e->json_sql);
+    } else if (mode == WRITE_PATCH) {
         if (columns_len)   /* else nothing to change: the handler answers with the record */
             sql_append(sql, "update public.%s t set %s"
                        " where t.id = $1 and t.deleted_at is null and ($2::integer is null or t.version = $2)"
@@ -1199,6 +1210,250 @@ out:
 int entity_check_list(struct request_ctx *ctx)
 {
     return entity_check_query(ctx, SHAPE_LIST);
+}
+
+/* ---- bulk -------------------------------------------------------------- */
+
+enum { ENTITY_BULK_MAX = 500 };
+
+/* What POST /C/bulk's check leaves: the statement and how to answer it. */
+struct entity_bulk_input {
+    struct entity_input base;   /* first: entity_free_input frees it */
+    size_t nids;
+    char *ids;                  /* the ids as a PostgreSQL array literal */
+    char *versions;             /* {"id": version} as JSON, or NULL */
+    bool set;                   /* set fields (else delete or restore) */
+    bool restore;
+};
+
+/* POST /C/bulk {"ids":[…], "set":{…} | "action":"delete"|"restore", "versions":{…}}:
+ * the body checked as a PATCH's would be, and one statement for all. */
+int entity_check_bulk(struct request_ctx *ctx)
+{
+    struct entity_bulk_input *in = calloc(1, sizeof(*in));
+    json_t *bad = json_object(), *invalid = json_object();
+    const json_t *ids = json_object_get(ctx->body, "ids"), *set = json_object_get(ctx->body, "set");
+    const json_t *action = json_object_get(ctx->body, "action"), *versions = json_object_get(ctx->body, "versions");
+    const char *key;
+    json_t *value;
+    size_t i, len = 3;
+
+    if (!in || !bad || !invalid) {
+        free(in);
+        json_decref(bad);
+        json_decref(invalid);
+        http_error(ctx->resp, 500, "out of memory");
+        return -1;
+    }
+    ctx->input = in;
+    json_object_foreach(ctx->body, key, value)
+        if (strcmp(key, "ids") && strcmp(key, "set") && strcmp(key, "action") && strcmp(key, "versions"))
+            entity_field_error(bad, key, strdup("is not a part of a bulk change (ids, set, action, versions)"));
+    if (!json_is_array(ids) || json_array_size(ids) < 1 || json_array_size(ids) > ENTITY_BULK_MAX) {
+        entity_field_error(bad, "ids", entity_strdup_printf("must be a list of 1 to %d ids", ENTITY_BULK_MAX));
+    } else {
+        json_array_foreach(ids, i, value) {
+            const char *id = json_string_value(value);
+
+            if (!id || !input_id_valid(id, strlen(id))) {
+                entity_field_error(bad, "ids", strdup("must hold only ids of records"));
+                break;
+            }
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(id, json_string_value(json_array_get(ids, j))) == 0) {
+                    entity_field_error(bad, "ids", strdup("must not name a record twice"));
+                    i = json_array_size(ids);
+                    break;
+                }
+            len += strlen(id) + 1;
+        }
+    }
+    if (!set == !action || (set && !json_is_object(set)) ||
+        (action && (!json_is_string(action) || (strcmp(json_string_value(action), "delete") &&
+                                                strcmp(json_string_value(action), "restore")))))
+        entity_field_error(bad, set ? "set" : "action", strdup("give either set (an object of fields) or action (delete or restore)"));
+    if (versions) {
+        if (!json_is_object(versions))
+            entity_field_error(bad, "versions", strdup("must be an object of id: version"));
+        else
+            json_object_foreach((json_t *)versions, key, value)
+                if (!json_is_integer(value) || json_integer_value(value) < 1) {
+                    entity_field_error(bad, "versions", strdup("must give each id a whole number version"));
+                    break;
+                }
+    }
+    if (!json_object_size(bad)) {
+        in->nids = json_array_size(ids);
+        if ((in->ids = malloc(len))) {
+            size_t n = 0;
+
+            in->ids[n++] = '{';
+            json_array_foreach(ids, i, value)
+                n += (size_t)sprintf(in->ids + n, "%s%s", i ? "," : "", json_string_value(value));
+            strcpy(in->ids + n, "}");
+        }
+        in->versions = versions ? json_dumps(versions, JSON_COMPACT) : NULL;
+        sql_param(&in->base.sql, in->ids ? strdup(in->ids) : NULL);
+        sql_param(&in->base.sql, in->versions ? strdup(in->versions) : NULL);
+        if (set) {
+            in->set = true;
+            if (!json_object_size(set))
+                entity_field_error(bad, "set", strdup("must name at least one field"));
+            else
+                entity_build_write(ctx, set, WRITE_BULK, &in->base.sql, bad, invalid);
+        } else {
+            bool restore = in->restore = strcmp(json_string_value(action), "restore") == 0;
+
+            sql_append(&in->base.sql, "with u as (update public.%s t set deleted_at = %s"
+                       " where t.id = any($1::text[]) and t.deleted_at is %s"
+                       " and ($2::jsonb is null or not $2::jsonb ? t.id or t.version = ($2::jsonb ->> t.id)::integer) returning t.id)"
+                       " select count(*), '{\"count\":' || count(*) || '}' from u",
+                       ctx->entity->table, restore ? "null" : "now()", restore ? "not null" : "null");
+        }
+    }
+    if (entity_answer_errors(ctx, bad, invalid))
+        return -1;
+    if (in->base.sql.overflow) {
+        http_error(ctx->resp, 400, "the request has too many fields");
+        return -1;
+    }
+    return 0;
+}
+
+/* An error naming records: {"error":{"code","message","ids":[…]}} (fields too, if any). */
+static void entity_answer_ids(struct request_ctx *ctx, int status, const char *message, json_t *ids, json_t *fields)
+{
+    json_t *error = json_pack("{s:s, s:s, s:o}", "code", http_error_code(status), "message", message, "ids", ids);
+    json_t *body = error ? json_pack("{s:o}", "error", error) : NULL;
+
+    if (error && fields)
+        json_object_set_new(error, "fields", fields);
+    else
+        json_decref(fields);
+    if (!body || http_response_json_value(ctx->resp, status, body))
+        http_error(ctx->resp, 500, "out of memory");
+    json_decref(body);
+}
+
+/* Before the change: records not there for this user, or in the trash (or
+ * out of it, for a restore) are a 404, stale versions a 412, each naming
+ * them.  Returns 0, or -1 after answering. */
+static int entity_bulk_precheck(struct request_ctx *ctx, struct entity_bulk_input *in)
+{
+    char sql[256];
+    const char *values[2] = {in->ids, in->versions};
+    struct pg_result *res;
+    json_t *stale = json_array(), *missing = json_array(), *versions = in->versions ? json_loads(in->versions, 0, NULL) : NULL;
+    char *copy = in->ids ? strdup(in->ids + 1) : NULL, *save = NULL, *id;
+
+    snprintf(sql, sizeof(sql), "select t.id, t.version, t.deleted_at is null from public.%s t where t.id = any($1::text[])",
+             ctx->entity->table);
+    res = db_query(ctx->db, sql, 1, values);
+    if (copy)
+        copy[strlen(copy) - 1] = '\0';
+    for (id = copy ? strtok_r(copy, ",", &save) : NULL; id; id = strtok_r(NULL, ",", &save)) {
+        int row = -1;
+
+        for (int r = 0; res && db_ok(res) && r < db_rows(res); r++)
+            if (strcmp(db_value(res, r, 0), id) == 0)
+                row = r;
+        if (row < 0 || (strcmp(db_value(res, row, 2), "t") == 0) == in->restore)
+            json_array_append_new(missing, json_string(id));   /* not there, or in the trash (or out of it) */
+        else if (versions && json_object_get(versions, id) &&
+                 json_integer_value(json_object_get(versions, id)) != atoll(db_value(res, row, 1)))
+            json_array_append_new(stale, json_string(id));
+    }
+    free(copy);
+    json_decref(versions);
+    if (!res || !db_ok(res)) {
+        db_clear(res);
+        json_decref(stale);
+        json_decref(missing);
+        http_error(ctx->resp, 503, "the database is unavailable; try again");
+        return -1;
+    }
+    db_clear(res);
+    if (json_array_size(missing)) {
+        json_decref(stale);
+        entity_answer_ids(ctx, 404, "some records are not there for this change; nothing was changed", missing, NULL);
+        return -1;
+    }
+    json_decref(missing);
+    if (json_array_size(stale)) {
+        entity_answer_ids(ctx, 412, "some records were changed since they were read; nothing was changed", stale, NULL);
+        return -1;
+    }
+    json_decref(stale);
+    return 0;
+}
+
+/* A value the data rules refuse for one of the records: which record, and
+ * every field (api_row_problems), after the failed statement is rolled back. */
+static void entity_bulk_refused(struct request_ctx *ctx, struct entity_bulk_input *in, struct pg_result *failed)
+{
+    const json_t *set = json_object_get(ctx->body, "set");
+    char *candidate = json_dumps(set, JSON_COMPACT), *copy = in->ids ? strdup(in->ids + 1) : NULL, *save = NULL, *id;
+
+    if (db_in_transaction(ctx->db))
+        db_command(ctx->db, "rollback");
+    if (copy)
+        copy[strlen(copy) - 1] = '\0';
+    for (id = copy ? strtok_r(copy, ",", &save) : NULL; id && candidate; id = strtok_r(NULL, ",", &save)) {
+        const char *values[4] = {ctx->user.id, ctx->entity->collection, id, candidate};
+        struct pg_result *res = db_query(ctx->db, "select public.api_row_problems($1, $2, $3, $4::jsonb)::text", 4, values);
+        json_t *fields = res && db_ok(res) ? json_loads(db_value(res, 0, 0), 0, NULL) : NULL;
+
+        db_clear(res);
+        if (json_object_size(fields)) {
+            entity_answer_ids(ctx, 422, "a value is not valid for a record; nothing was changed",
+                              json_pack("[s]", id), fields);
+            free(copy);
+            free(candidate);
+            return;
+        }
+        json_decref(fields);
+    }
+    free(copy);
+    free(candidate);
+    api_db_error(ctx, failed, ctx->entity->table);
+}
+
+int entity_bulk(struct request_ctx *ctx)
+{
+    struct entity_bulk_input *in = ctx->input;
+    struct pg_result *res;
+
+    if (entity_bulk_precheck(ctx, in))
+        return -1;
+    res = db_query_cached(ctx->db, in->base.sql.text, in->base.sql.nvalues, (const char *const *)in->base.sql.values);
+
+    if (res && !db_ok(res) && in->set &&
+        (strcmp(db_sqlstate(res), "23514") == 0 || strcmp(db_sqlstate(res), "23502") == 0)) {
+        entity_bulk_refused(ctx, in, res);
+        db_clear(res);
+        return -1;
+    }
+    if (!(res = api_checked(ctx, res, ctx->entity->table)))
+        return -1;
+    if ((size_t)atoll(db_value(res, 0, 0)) != in->nids) {   /* changed between the check and now */
+        db_clear(res);
+        http_error(ctx->resp, 409, "some of these records were changed at the same time; nothing was changed");
+        return -1;   /* rolls back what was changed */
+    }
+    http_response_json(ctx->resp, 200, db_value(res, 0, 1), db_length(res, 0, 1));
+    db_clear(res);
+    return 0;
+}
+
+void entity_free_bulk_input(void *input)
+{
+    struct entity_bulk_input *in = input;
+
+    if (!in)
+        return;
+    free(in->ids);
+    free(in->versions);
+    entity_free_input(input);
 }
 
 /* GET /boards/C: only for entities with a board (404 otherwise). */

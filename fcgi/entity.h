@@ -143,5 +143,8 @@ int entity_check_import(struct request_ctx *ctx);
 int entity_import(struct request_ctx *ctx);
 void entity_free_import_input(void *input);
 int entity_board(struct request_ctx *ctx);
+int entity_check_bulk(struct request_ctx *ctx);
+int entity_bulk(struct request_ctx *ctx);
+void entity_free_bulk_input(void *input);
 
 #endif

@@ -450,6 +450,11 @@ static json_t *openapi_entity_operation(const struct db *db, const struct route 
                                   "properties", "items", "type", "array", "items", openapi_ref(schema_name),
                                   "total", "type", "integer", "limit", "type", "integer", "offset", "type",
                                   "integer");
+    } else if (strstr(route->pattern, "/bulk")) {
+        ok_schema = json_pack("{s:s, s:s, s:{s:{s:s, s:o}, s:{s:s}}}", "type", "object",
+                              "description", "set: the records as changed, in the order of ids; an action: how many",
+                              "properties", "items", "type", "array", "items", openapi_ref(schema_name),
+                              "count", "type", "integer");
     } else if (strstr(route->pattern, "/history")) {
         ok_schema = openapi_ref("History");
     } else if (route->method == HTTP_DELETE) {
@@ -467,7 +472,21 @@ static json_t *openapi_entity_operation(const struct db *db, const struct route 
     op = json_pack("{s:s, s:[s], s:o, s:o}", "summary", summary, "tags", e->collection, "parameters", params,
                    "responses", openapi_responses(route, ok, ok_schema, conditional));
     openapi_set_operation_id(op, route, e);
-    if (route->flags & ROUTE_JSON) {
+    if (strstr(route->pattern, "/bulk")) {
+        /* All or nothing: a record not there (404) or stale (412) is named in "ids". */
+        json_t *responses = json_object_get(op, "responses");
+
+        strncat(schema_name, "Changes", sizeof(schema_name) - strlen(schema_name) - 1);
+        json_object_set_new(responses, "404", json_pack("{s:s}", "$ref", "#/components/responses/Error"));
+        json_object_set_new(responses, "412", json_pack("{s:s}", "$ref", "#/components/responses/Error"));
+        json_object_set_new(op, "requestBody", json_pack("{s:b, s:o}", "required", 1, "content", openapi_json_content(
+            json_pack("{s:s, s:[s], s:b, s:{s:{s:s, s:i, s:i, s:b, s:{s:s}}, s:o, s:{s:s, s:[s, s]}, s:{s:s, s:{s:s}}}}",
+                      "type", "object", "required", "ids", "additionalProperties", 0, "properties",
+                      "ids", "type", "array", "minItems", 1, "maxItems", 500, "uniqueItems", 1, "items", "type", "string",
+                      "set", openapi_ref(schema_name),
+                      "action", "type", "string", "enum", "delete", "restore",
+                      "versions", "type", "object", "additionalProperties", "type", "integer"))));
+    } else if (route->flags & ROUTE_JSON) {
         if (route->method == HTTP_PATCH)
             strncat(schema_name, "Changes", sizeof(schema_name) - strlen(schema_name) - 1);
         json_object_set_new(op, "requestBody", json_pack("{s:b, s:o}", "required", 1, "content",
@@ -529,7 +548,9 @@ static json_t *openapi_common_schemas(void)
         "   \"description\": \"412: the record as it is now\"},"
         "  \"rows\": {\"type\": \"array\", \"description\": \"422 of an import: the rows that are not valid\","
         "   \"items\": {\"type\": \"object\", \"properties\": {\"row\": {\"type\": \"integer\"},"
-        "    \"fields\": {\"type\": \"object\", \"additionalProperties\": {\"type\": \"string\"}}}}}}}}},"
+        "    \"fields\": {\"type\": \"object\", \"additionalProperties\": {\"type\": \"string\"}}}}},"
+        "  \"ids\": {\"type\": \"array\", \"items\": {\"type\": \"string\"},"
+        "   \"description\": \"404, 412, 422 of a bulk change: the records it is about\"}}}}},"
         " \"User\": {\"type\": \"object\", \"properties\": {"
         "  \"id\": {\"type\": \"string\"}, \"email\": {\"type\": \"string\"}, \"name\": {\"type\": \"string\"},"
         "  \"role\": {\"type\": \"string\", \"enum\": [\"admin\", \"member\"]}, \"disabled\": {\"type\": \"boolean\"},"

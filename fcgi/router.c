@@ -135,6 +135,10 @@ static const struct route routes[] = {
     {HTTP_POST, "/:collection", entity_check_write, entity_create, entity_free_input, ROUTE_JSON | ROUTE_IDEMPOTENT,
      "Create one of %s",
      DOC_ID("create{Record}") "}"},
+    {HTTP_POST, "/:collection/bulk", entity_check_bulk, entity_bulk, entity_free_bulk_input, ROUTE_JSON,
+     "Change, delete or restore up to 500 of %s at once, all or nothing, one oplog row per record: "
+     "{\"ids\", \"set\": fields | \"action\": delete or restore, \"versions\"}",
+     DOC_ID("bulk{Collection}") "}"},
     {HTTP_GET, "/:collection/:id", NULL, entity_get, NULL, 0, "One of %s (also from the trash)",
      DOC_ID("get{Record}") "}"},
     {HTTP_PATCH, "/:collection/:id", entity_check_write, entity_patch, entity_free_input, ROUTE_JSON,

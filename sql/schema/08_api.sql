@@ -412,6 +412,7 @@ begin
     select a.attname from pg_catalog.pg_attribute a
      where a.attrelid = rel and a.attnum > 0 and not a.attisdropped and a.attnotnull
        and not a.atthasdef and a.attgenerated = ''
+       and pg_catalog.has_column_privilege(rel, a.attname, 'INSERT')   -- a field the writer gives (not one a trigger keeps)
   loop
     if coalesce(candidate -> c.attname, 'null') = 'null' and not out ? public.api_name(c.attname) then
       out := out || jsonb_build_object(public.api_name(c.attname), 'is required');
