@@ -18,6 +18,7 @@ export class ApiError extends Error {
     this.fields = error.fields || {};
     this.current = error.current || null;
     this.rows = error.rows || null;
+    this.ids = error.ids || null;
   }
 }
 

@@ -104,6 +104,7 @@ async function route() {
     closePanel();
     for (const dialog of document.querySelectorAll('dialog.panel')) dialog.close();
     frame.main.replaceChildren();
+    url.whenRecordChanges(null);   /* the page being drawn sets its own */
     shown.render(frame.main);
     frame.main.querySelector('h2')?.focus({ preventScroll: true });
     window.scrollTo(0, 0);

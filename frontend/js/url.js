@@ -88,4 +88,4 @@ export function openRecordAt(collection, id) {
 // the page: views/common.js opener).
 let onRecordChange = null;
 export function whenRecordChanges(fn) { onRecordChange = fn; }
-export function recordChanged() { onRecordChange?.(); }
+export function recordChanged() { onRecordChange?.(); return Boolean(onRecordChange); }

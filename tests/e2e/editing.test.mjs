@@ -1,6 +1,6 @@
 // Editing without losing a word, in headless Chromium: an impossible date is
 // an error at its field, never an empty value sent; three wrong fields are
-// shown at once; a table exports what it shows; the account page changes
+// shown at once; a table exports what it shows; rows changed in bulk, with Undo; the account page changes
 // the password and makes and revokes API tokens; owners are told apart by email and a disabled user is
 // no new owner; disabling a user asks first.
 import { after, before, describe, test } from 'node:test';
@@ -77,6 +77,33 @@ describe('editing', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const text = await readFile(await download.path(), 'utf8');
     assert.deepEqual(text.trim().split('\r\n'), ['company,status', `${tag} 2,active`, `${tag} 1,active`]);
+    await page.context().close();
+  });
+
+  test('a bulk change: rows picked with Shift, a status set on all of them, then Undo', async () => {
+    const tag = unique('Bulk');
+    const made = [];
+    for (const n of [1, 2, 3, 4]) made.push(await newPartner(ann, { company: `${tag} ${n}` }));
+    const page = await newPage();
+    await signIn(page, ann.email);
+    await page.goto(`${ORIGIN}/#/overview?partners.q=${encodeURIComponent(tag)}&partners.sort=company`);
+    const t = page.locator('.data-table[data-table="partners"]');
+    await t.locator('tbody tr', { hasText: `${tag} 4` }).waitFor();
+    await t.getByRole('checkbox', { name: `Select ${tag} 1` }).click();
+    await t.getByRole('checkbox', { name: `Select ${tag} 3` }).click({ modifiers: ['Shift'] });
+    await t.locator('.bulk-bar', { hasText: '3 selected' }).waitFor();
+    await t.locator('.bulk-bar select').first().selectOption('status');
+    await t.locator('.bulk-bar').getByLabel('New Status').selectOption('active');
+    await t.locator('.bulk-bar').getByRole('button', { name: 'Apply' }).click();
+    await page.locator('.toast', { hasText: 'Set status on 3 records' }).waitFor();
+    const statuses = async () => Promise.all(made.map(async (p) => (await ann.get(`/partners/${p.id}`)).json.status));
+    assert.deepEqual(await statuses(), ['active', 'active', 'active', 'prospect']);
+    await page.locator('.toast', { hasText: 'Set status on 3 records' }).getByRole('button', { name: 'Undo' }).click();
+    await page.locator('.toast', { hasText: 'Undone.' }).waitFor();
+    assert.deepEqual(await statuses(), ['prospect', 'prospect', 'prospect', 'prospect']);
+    const history = (await ann.get(`/partners/${made[0].id}/history`)).json.items.map((h) => h.op);
+    assert.deepEqual(history, ['insert', 'update', 'update'], 'one oplog row per record and change');
+    await page.screenshot({ path: new URL('bulk.png', SHOTS).pathname });
     await page.context().close();
   });
 

@@ -9,6 +9,8 @@
 //   query:   fixed list parameters (e.g. {direction: 'inbound'})
 //   key:     the table's name in the address (default: its title, slugged)
 //   actions: (record, reload) => node, an extra last cell (e.g. Restore)
+//   bulk:    false: no row selection (default: a collection's rows can be picked
+//            and changed together, bulk.js; the page is refreshed after)
 // Returns {element, reload}.
 
 import { api } from '../api.js';
@@ -17,6 +19,7 @@ import * as format from '../format.js';
 import { collection as describe } from '../schema.js';
 import { me } from '../session.js';
 import * as url from '../url.js';
+import { bulkBar } from './bulk.js';
 import { filterBar } from './filters.js';
 import { viewsMenu } from './views.js';
 import { isNumeric, valueNode } from './value.js';
@@ -76,6 +79,23 @@ export function dataTable(options) {
     url.setTableState(key, out);
   }
 
+  // Rows picked to change together (not on a list-only view).
+  const bulk = options.bulk === false || !spec.creatable ? null : bulkBar({
+    collection: options.collection,
+    spec,
+    trash: fixed.deleted === 'true',
+    allMatching: async (limit) => (await api.get(options.collection, { ...listQuery(), limit, offset: 0 })).items,
+    // The whole page follows (its board, its figures), or this table alone.
+    changed: () => { if (!url.recordChanged()) load(); },
+    redraw: () => {
+      for (const box of body.querySelectorAll('input.pick')) box.checked = bulk.isSelected(box.dataset.id);
+      const boxes = [...body.querySelectorAll('input.pick')];
+      const all = headRow.querySelector('input.pick-all');
+      if (all) all.checked = boxes.length > 0 && boxes.every((b) => b.checked);
+    },
+  });
+  const extra = () => (bulk ? 1 : 0) + (options.actions ? 1 : 0);
+
   const titleId = uid('table-title');
   const countNode = h('span', { class: 'count', 'aria-live': 'polite' });
   const body = h('tbody');
@@ -86,6 +106,10 @@ export function dataTable(options) {
   function drawHead() {
     const columns = shownColumns();
     headRow.replaceChildren(
+      ...(bulk ? [h('th', { scope: 'col', class: 'pick-cell' }, h('input', {
+        type: 'checkbox', class: 'pick-all', 'aria-label': 'Select every row on this page',
+        onchange: (event) => bulk.pageSelected(event.target.checked),
+      }))] : []),
       ...columns.map((c) => {
         const inner = h('div', { class: 'th-inner', style: widths[c.field] ? `width:${widths[c.field]}px` : null }, sortControl(c));
         return h('th', {
@@ -254,10 +278,16 @@ export function dataTable(options) {
     options.headerExtra || null);
 
   const element = h('section', { class: 'data-table', dataset: { collection: options.collection, table: key } },
-    header, toolbar, h('div', { class: 'table-scroll' }, table), pager);
+    header, toolbar, bulk?.element || null, h('div', { class: 'table-scroll' }, table), pager);
 
   function message(text, kind) {
-    body.replaceChildren(h('tr', { class: kind }, h('td', { colspan: shownColumns().length + (options.actions ? 1 : 0) }, text)));
+    body.replaceChildren(h('tr', { class: kind }, h('td', { colspan: shownColumns().length + extra() }, text)));
+  }
+
+  function listQuery() {
+    const query = { ...fixed, sort: state.sort, q: state.q };
+    for (const [name, value] of Object.entries(state.filters)) if (value) query[name] = value;
+    return query;
   }
 
   let generation = 0;
@@ -267,9 +297,7 @@ export function dataTable(options) {
     if (!body.rows.length || body.rows[0].classList.contains('empty')) message('Loading…', 'loading');
     showSort();
     try {
-      const query = { ...fixed, limit: options.limit || PAGE, offset: state.offset, sort: state.sort, q: state.q };
-      for (const [name, value] of Object.entries(state.filters)) if (value) query[name] = value;
-      const page = await api.get(options.collection, query);
+      const page = await api.get(options.collection, { ...listQuery(), limit: options.limit || PAGE, offset: state.offset });
       if (mine !== generation) return;
       render(page);
     } catch (e) {
@@ -296,6 +324,7 @@ export function dataTable(options) {
       h('button', { type: 'button', disabled: page.offset === 0, onclick: () => { state.offset = Math.max(0, state.offset - step); remember(); load(); } }, 'Previous'),
       h('button', { type: 'button', disabled: last >= page.total, onclick: () => { state.offset += step; remember(); load(); } }, 'Next'));
     pager.hidden = page.total <= step && page.offset === 0;
+    bulk?.setPage(page.items, page.total);
   }
 
   function row(record) {
@@ -307,6 +336,11 @@ export function dataTable(options) {
       onclick: open ? (event) => { if (!event.target.closest('button, a, input')) open(); } : null,
       onkeydown: open ? (event) => { if (event.key === 'Enter' && event.target === event.currentTarget) open(); } : null,
     },
+    bulk ? h('td', { class: 'pick-cell' }, h('input', {
+      type: 'checkbox', class: 'pick', dataset: { id: record.id }, checked: bulk.isSelected(record.id),
+      'aria-label': `Select ${record.company || record.name || record.leadName || record.customer || record.description || record.title || 'this row'}`,
+      onclick: (event) => bulk.toggle(record, event.target.checked, event.shiftKey),
+    })) : null,
     shownColumns().map((c) => h('td', { class: isNumeric(c.def) ? 'num' : null }, c.render ? c.render(record) : valueNode(c.def, record[c.field], record))),
     options.actions ? h('td', { class: 'actions' }, options.actions(record, load)) : null);
   }
