@@ -88,4 +88,5 @@ export function openRecordAt(collection, id) {
 // the page: views/common.js opener).
 let onRecordChange = null;
 export function whenRecordChanges(fn) { onRecordChange = fn; }
-export function recordChanged() { onRecordChange?.(); return Boolean(onRecordChange); }
+// except: a part of the page that has shown the change itself (an edited cell's table).
+export function recordChanged(except = null) { onRecordChange?.(except); return Boolean(onRecordChange); }

@@ -135,7 +135,7 @@ describe('the browser app', () => {
     await signIn(page, alice.email);
     const row = partnersTable(page).locator('tbody tr', { hasText: payload });
     await row.waitFor();
-    assert.equal(await row.locator('td').first().textContent(), payload);
+    assert.equal(await row.locator('td[data-field="company"]').textContent(), payload);
     assert.equal(await page.locator('main img, main script:not([src]), main svg[onload]').count(), 0);
     await card(page, payload).click();
     await page.locator('dialog.panel h2', { hasText: payload }).waitFor();

@@ -1,6 +1,7 @@
 // Editing without losing a word, in headless Chromium: an impossible date is
 // an error at its field, never an empty value sent; three wrong fields are
-// shown at once; a table exports what it shows; rows changed in bulk, with Undo; the account page changes
+// shown at once; a table exports what it shows; rows changed in bulk, with Undo;
+// a cell edited in place, with a conflict; the account page changes
 // the password and makes and revokes API tokens; owners are told apart by email and a disabled user is
 // no new owner; disabling a user asks first.
 import { after, before, describe, test } from 'node:test';
@@ -104,6 +105,48 @@ describe('editing', () => {
     const history = (await ann.get(`/partners/${made[0].id}/history`)).json.items.map((h) => h.op);
     assert.deepEqual(history, ['insert', 'update', 'update'], 'one oplog row per record and change');
     await page.screenshot({ path: new URL('bulk.png', SHOTS).pathname });
+    await page.context().close();
+  });
+
+  test('a cell edits in place from the keyboard; a conflict shows theirs and mine; a refused value is said in the cell', async () => {
+    const tag = unique('Inline');
+    const p = await newPartner(ann, { company: `${tag} Co` });
+    const page = await newPage();
+    await signIn(page, ann.email);
+    await page.goto(`${ORIGIN}/#/overview?partners.q=${encodeURIComponent(tag)}`);
+    const t = page.locator('.data-table[data-table="partners"]');
+    const row = t.locator(`tbody tr[data-id="${p.id}"]`);
+    await row.waitFor();
+    // Row, → into its cells, Enter edits, Enter saves.
+    await row.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(`${tag} Renamed`);
+    await page.keyboard.press('Enter');
+    await t.locator('td.cell-saved', { hasText: `${tag} Renamed` }).waitFor();
+    assert.equal((await ann.get(`/partners/${p.id}`)).json.company, `${tag} Renamed`);
+    // A refused value stays in the cell with the reason.
+    await row.getByRole('button', { name: 'Edit Company' }).click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.type(' ');
+    await page.keyboard.press('Enter');
+    await row.locator('.cell-error', { hasText: /characters|required/ }).waitFor();
+    await page.keyboard.press('Escape');
+    // Someone else changes the status; an edit from the stale row meets it.
+    const fresh = (await ann.get(`/partners/${p.id}`)).json;
+    await ann.patch(`/partners/${p.id}`, { status: 'negotiating' }, { headers: { 'if-match': `"${fresh.version}"` } });
+    await row.locator('td[data-editable]').nth(2).focus();   // Company, Type, Status
+    await page.keyboard.press('Enter');
+    await row.locator('td[data-editable] select').selectOption('active');
+    await page.keyboard.press('Enter');
+    await row.locator('.cell-conflict', { hasText: 'Negotiating (yours: Active)' }).waitFor();
+    await row.getByRole('button', { name: 'Edit mine' }).click();
+    await page.keyboard.press('Enter');
+    await row.locator('td.cell-saved', { hasText: 'Active' }).waitFor();
+    assert.equal((await ann.get(`/partners/${p.id}`)).json.status, 'active');
+    await page.screenshot({ path: new URL('inline.png', SHOTS).pathname });
     await page.context().close();
   });
 

@@ -20,6 +20,7 @@ import { collection as describe } from '../schema.js';
 import { me } from '../session.js';
 import * as url from '../url.js';
 import { bulkBar } from './bulk.js';
+import { editableCell, editableInPlace } from './inline.js';
 import { filterBar } from './filters.js';
 import { viewsMenu } from './views.js';
 import { isNumeric, valueNode } from './value.js';
@@ -280,6 +281,8 @@ export function dataTable(options) {
   const element = h('section', { class: 'data-table', dataset: { collection: options.collection, table: key } },
     header, toolbar, bulk?.element || null, h('div', { class: 'table-scroll' }, table), pager);
 
+  const self = { element, reload: load };
+
   function message(text, kind) {
     body.replaceChildren(h('tr', { class: kind }, h('td', { colspan: shownColumns().length + extra() }, text)));
   }
@@ -327,21 +330,43 @@ export function dataTable(options) {
     bulk?.setPage(page.items, page.total);
   }
 
+  // A cell of a record's own field edits in place (inline.js); the row
+  // keeps the record as last saved.
+  function cell(c, get, set) {
+    const td = h('td', { class: isNumeric(c.def) ? 'num' : null, dataset: { field: c.field } });
+    if (!c.render && bulk && editableInPlace(c.def)) {
+      editableCell(td, { collection: options.collection, field: c.def, record: get,
+        saved: (r) => { set(r); url.recordChanged(self); },   /* the page's other parts follow */
+        render: (r) => valueNode(c.def, r[c.field], r) });
+    } else {
+      td.append(c.render ? c.render(get()) : valueNode(c.def, get()[c.field], get()));
+    }
+    return td;
+  }
+
   function row(record) {
-    const open = options.onOpen ? () => options.onOpen(record, load) : null;
+    let current = record;
+    const open = options.onOpen ? () => options.onOpen(current, load) : null;
     return h('tr', {
       tabindex: open ? 0 : null,
       class: open ? 'clickable' : null,
       dataset: { id: record.id || record.partnerId },
-      onclick: open ? (event) => { if (!event.target.closest('button, a, input')) open(); } : null,
-      onkeydown: open ? (event) => { if (event.key === 'Enter' && event.target === event.currentTarget) open(); } : null,
+      onclick: open ? (event) => { if (!event.target.closest('button, a, input, select, .cell-conflict, .cell-error')) open(); } : null,
+      onkeydown: (event) => {
+        if (event.target !== event.currentTarget) return;
+        if (event.key === 'Enter' && open) open();
+        if (event.key === 'ArrowRight') {   /* into the row's cells */
+          const first = event.currentTarget.querySelector('td[data-editable]');
+          if (first) { event.preventDefault(); first.focus(); }
+        }
+      },
     },
     bulk ? h('td', { class: 'pick-cell' }, h('input', {
       type: 'checkbox', class: 'pick', dataset: { id: record.id }, checked: bulk.isSelected(record.id),
       'aria-label': `Select ${record.company || record.name || record.leadName || record.customer || record.description || record.title || 'this row'}`,
       onclick: (event) => bulk.toggle(record, event.target.checked, event.shiftKey),
     })) : null,
-    shownColumns().map((c) => h('td', { class: isNumeric(c.def) ? 'num' : null }, c.render ? c.render(record) : valueNode(c.def, record[c.field], record))),
+    shownColumns().map((c) => cell(c, () => current, (r) => { current = r; })),
     options.actions ? h('td', { class: 'actions' }, options.actions(record, load)) : null);
   }
 
@@ -350,5 +375,5 @@ export function dataTable(options) {
   // A table the address says nothing of opens in the user's default view.
   if (!Object.keys(saved).length) views.applyDefault();
   load();
-  return { element, reload: load };
+  return self;
 }

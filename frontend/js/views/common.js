@@ -26,7 +26,7 @@ export function refresher() {
 // Opens a record by its address (a new one in place) and refreshes the page
 // when it changes.
 export function opener(page) {
-  url.whenRecordChanges(() => page.refresh());
+  url.whenRecordChanges((except) => page.refresh(except));
   return (collection, record, defaults) => (record?.id
     ? url.openRecordAt(collection, record.id)
     : openRecord(collection, null, { defaults, onChange: () => page.refresh() }));
