@@ -190,7 +190,7 @@ describe('the browser app', () => {
     await page.context().close();
   });
 
-  test('offboarding: ticking "Update partner status to churned" churns the partner; the intro text is filled from a referral', async () => {
+  test('offboarding: ticking "Update partner status to churned" churns the partner (asked first; unticking puts it back); the intro text is filled from a referral', async () => {
     const partner = await newPartner(alice, { company: unique('Leaving Ltd'), status: 'active' });
     await alice.post('/referrals', { partnerId: partner.id, direction: 'outbound', leadName: 'Iris Intro', leadCompany: 'Intro Inc' });
     const page = await newPage();
@@ -200,8 +200,17 @@ describe('the browser app', () => {
     await page.getByRole('button', { name: 'Start partner offboarding' }).click();
     const step = page.locator('.checklist-card', { hasText: 'Partner Offboarding' }).first().getByLabel('Update partner status to "churned"');
     await step.check();
+    // It asks first; unticking offers the status it had before.
+    await page.locator('dialog.confirm').getByRole('button', { name: 'Churn' }).click();
     await page.locator('.toast', { hasText: 'is now churned' }).waitFor();
     assert.equal((await alice.get(`/partners/${partner.id}`)).json.status, 'churned');
+    await step.uncheck();
+    await page.locator('dialog.confirm').getByRole('button', { name: 'Back to Active' }).click();
+    await page.locator('.toast', { hasText: 'is Active again' }).waitFor();
+    assert.equal((await alice.get(`/partners/${partner.id}`)).json.status, 'active');
+    await step.check();
+    await page.locator('dialog.confirm').getByRole('button', { name: 'Churn' }).click();
+    await page.locator('.toast', { hasText: 'is now churned' }).waitFor();
 
     await page.getByRole('link', { name: 'Referrals & Intros' }).click();
     const referral = page.getByLabel('Referral', { exact: true });

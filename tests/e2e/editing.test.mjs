@@ -1,7 +1,7 @@
 // Editing without losing a word, in headless Chromium: an impossible date is
 // an error at its field, never an empty value sent; three wrong fields are
 // shown at once; a table exports what it shows; rows changed in bulk, with Undo;
-// a cell edited in place, with a conflict; the account page changes
+// a cell edited in place, with a conflict; a checklist renamed, opened, deleted; the account page changes
 // the password and makes and revokes API tokens; owners are told apart by email and a disabled user is
 // no new owner; disabling a user asks first.
 import { after, before, describe, test } from 'node:test';
@@ -147,6 +147,30 @@ describe('editing', () => {
     await row.locator('td.cell-saved', { hasText: 'Active' }).waitFor();
     assert.equal((await ann.get(`/partners/${p.id}`)).json.status, 'active');
     await page.screenshot({ path: new URL('inline.png', SHOTS).pathname });
+    await page.context().close();
+  });
+
+  test('a started checklist is renamed, opened and deleted (with Undo) from its card', async () => {
+    const partner = await newPartner(ann);
+    const started = (await ann.post('/checklists', { partnerId: partner.id, templateKey: 'joint_webinar' })).json;
+    const page = await newPage();
+    await signIn(page, ann.email);
+    await page.goto(`${ORIGIN}/#/co-marketing`);
+    const card = page.locator(`.checklist-card[data-id="${started.id}"]`);
+    await card.getByRole('button', { name: 'Rename' }).click();
+    await card.getByLabel('Checklist title').fill('Spring webinar with them');
+    await page.keyboard.press('Enter');
+    await card.locator('h4', { hasText: 'Spring webinar with them' }).waitFor();
+    assert.equal((await ann.get(`/checklists/${started.id}`)).json.title, 'Spring webinar with them');
+    await card.getByRole('button', { name: 'Open' }).click();
+    await page.locator('dialog.panel h2', { hasText: 'Spring webinar with them' }).waitFor();
+    await page.keyboard.press('Escape');
+    await card.getByRole('button', { name: 'Delete' }).click();
+    await card.waitFor({ state: 'detached' });
+    assert.ok((await ann.get(`/checklists/${started.id}`)).json.deletedAt, 'in the trash');
+    await page.locator('.toast', { hasText: 'Deleted “Spring webinar with them”' }).getByRole('button', { name: 'Undo' }).click();
+    await page.locator(`.checklist-card[data-id="${started.id}"]`).waitFor();
+    assert.equal((await ann.get(`/checklists/${started.id}`)).json.deletedAt, null);
     await page.context().close();
   });
 

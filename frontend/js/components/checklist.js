@@ -7,6 +7,7 @@ import { h, uid } from '../dom.js';
 import * as format from '../format.js';
 import { userName } from '../session.js';
 import { toast } from './toast.js';
+import * as url from '../url.js';
 
 export function progress(done, total) {
   return h('span', { class: 'progress', title: `${done} of ${total} done` },
@@ -23,9 +24,14 @@ export function checklistCard(initial, options = {}) {
   let record = initial;
   const list = h('ul', { class: 'checklist' });
   const bar = h('span');
+  const title = h('h4', null, record.title);
   const card = h('article', { class: 'card checklist-card', dataset: { id: record.id } },
     h('header', null,
-      h('h4', null, record.title),
+      h('div', { class: 'checklist-head' }, title,
+        h('span', { class: 'checklist-actions' },
+          h('button', { type: 'button', class: 'link', onclick: () => rename() }, 'Rename'),
+          h('button', { type: 'button', class: 'link', onclick: () => url.openRecordAt('checklists', record.id) }, 'Open'),
+          h('button', { type: 'button', class: 'link danger', onclick: () => remove() }, 'Delete'))),
       record.partner ? h('p', { class: 'muted' }, record.partner) : null,
       bar),
     fieldsLine(record),
@@ -79,6 +85,47 @@ export function checklistCard(initial, options = {}) {
     }
   }
 
+  // The title edited in place: Enter saves, Esc puts it back.
+  function rename() {
+    const input = h('input', { value: record.title, 'aria-label': 'Checklist title', maxlength: 200 });
+    const put = (text) => { title.replaceChildren(text); };
+    input.addEventListener('keydown', async (event) => {
+      if (event.key === 'Escape') { event.preventDefault(); put(record.title); return; }
+      if (event.key !== 'Enter') return;
+      event.preventDefault();
+      const next = input.value.trim();
+      if (!next || next === record.title) { put(record.title); return; }
+      try {
+        record = await api.patch(`checklists/${record.id}`, { title: next }, record.version);
+        put(record.title);
+        options.onChange?.(record);
+      } catch (e) {
+        toast(`Not renamed: ${e.fields?.title || e.message}`);
+      }
+    });
+    title.replaceChildren(input);
+    input.focus();
+    input.select();
+  }
+
+  async function remove() {
+    try {
+      await api.del(`checklists/${record.id}`);
+    } catch (e) {
+      toast(`Not deleted: ${e.message}`);
+      return;
+    }
+    card.remove();
+    options.onChange?.(null);
+    toast(`Deleted “${record.title}”.`, {
+      label: 'Undo',
+      run: async () => {
+        try { await api.post(`checklists/${record.id}/restore`); toast(`Restored “${record.title}”.`); } catch (e) { toast(e.message); }
+        options.onRestored?.();
+      },
+    }, record.id);
+  }
+
   render();
   return card;
 }
@@ -97,7 +144,7 @@ export function checklistList(options) {
     try {
       const page = await api.get('checklists', { templateKey: options.templateKeys, partnerId: options.partnerId, sort: '-createdAt', limit: 100 });
       element.replaceChildren(...(page.items.length
-        ? page.items.map((c) => checklistCard(c, { onItem: options.onItem, footer: options.footer }))
+        ? page.items.map((c) => checklistCard(c, { onItem: options.onItem, footer: options.footer, onRestored: reload }))
         : [h('p', { class: 'muted' }, options.empty || 'None started yet.')]));
     } catch (e) {
       element.replaceChildren(h('p', { class: 'form-error' }, e.message));

@@ -1,23 +1,46 @@
 // 📋 Partner Onboarding: the new-partner checklist and the offboarding
 // checklist of each partner.  Ticking the offboarding step "Update partner
-// status to churned" does it.
+// status to churned" does it (after asking); unticking offers it back.
 
 import { api } from '../api.js';
 import { h, uid } from '../dom.js';
 import { checklistCard, checklistList } from '../components/checklist.js';
 import { partnerOptions, templateBlock, templatesOf } from '../components/template.js';
 import { toast } from '../components/toast.js';
+import { confirmAction } from '../components/confirm.js';
+import * as format from '../format.js';
 import { pageHeading, refresher, section } from './common.js';
 
 const CHURN_STEP = /status to "?churned"?/i;
 
-// After a tick: the offboarding step that ends the partnership sets it.
+// After a tick: the offboarding step that ends the partnership sets it,
+// once the user says so; unticking it offers the status the partner had
+// before (from its history).
 async function churnWhenTicked(checklist, item) {
-  if (checklist.templateKey !== 'partner_offboarding' || !item?.done || !CHURN_STEP.test(item.text)) return;
+  if (checklist.templateKey !== 'partner_offboarding' || !item || !CHURN_STEP.test(item.text)) return;
   const partner = await api.get(`partners/${checklist.partnerId}`);
-  if (partner.status === 'churned') return;
-  await api.patch(`partners/${partner.id}`, { status: 'churned' }, partner.version);
-  toast(`${partner.company} is now churned.`);
+  if (item.done) {
+    if (partner.status === 'churned') return;
+    if (!await confirmAction({
+      title: `Churn ${partner.company}?`,
+      text: `Its status goes from ${format.label(partner.status)} to Churned. Unticking the step offers to put it back.`,
+      action: 'Churn',
+    })) return;
+    await api.patch(`partners/${partner.id}`, { status: 'churned' }, partner.version);
+    toast(`${partner.company} is now churned.`);
+    return;
+  }
+  if (partner.status !== 'churned') return;
+  const { items } = await api.get(`partners/${partner.id}/history`);
+  const churned = items.slice().reverse().find((h) => h.changes?.status?.[1] === 'churned');
+  const before = churned?.changes.status[0];
+  if (!before || !await confirmAction({
+    title: `Put ${partner.company} back to ${format.label(before)}?`,
+    text: `It was ${format.label(before)} before it was churned.`,
+    action: `Back to ${format.label(before)}`,
+  })) return;
+  await api.patch(`partners/${partner.id}`, { status: before }, partner.version);
+  toast(`${partner.company} is ${format.label(before)} again.`);
 }
 
 export default {
