@@ -72,12 +72,16 @@ CREATE TABLE public.partners (
     status_rank smallint GENERATED ALWAYS AS (public.enum_position(status)) STORED,
     api_members text NOT NULL,
     search_text text GENERATED ALWAYS AS (lower(((((((((((company || ' '::text) || contact_name) || ' '::text) || contact_email) || ' '::text) || COALESCE(contact_phone, ''::text)) || ' '::text) || COALESCE(commission_rate, ''::text)) || ' '::text) || COALESCE(notes, ''::text)))) STORED,
+    conversions integer DEFAULT 0 NOT NULL,
+    commission_paid numeric(14,2) DEFAULT 0 NOT NULL,
     CONSTRAINT partners_agreement_url_check CHECK (((agreement_url ~ '^https?://[^[:space:]]+$'::text) AND (length(agreement_url) <= 2000))),
     CONSTRAINT partners_audience_overlap_check CHECK (((audience_overlap >= 1) AND (audience_overlap <= 5))),
     CONSTRAINT partners_commission_rate_check CHECK (((commission_rate = btrim(commission_rate)) AND (commission_rate <> ''::text) AND (length(commission_rate) <= 100))),
+    CONSTRAINT partners_commission_paid_check CHECK ((commission_paid >= (0)::numeric)),
     CONSTRAINT partners_company_check CHECK (((company = btrim(company)) AND (company <> ''::text) AND (length(company) <= 200))),
     CONSTRAINT partners_contact_email_check CHECK (((contact_email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text) AND (length(contact_email) <= 254))),
     CONSTRAINT partners_contact_name_check CHECK (((contact_name = btrim(contact_name)) AND (contact_name <> ''::text) AND (length(contact_name) <= 200))),
+    CONSTRAINT partners_conversions_check CHECK ((conversions >= 0)),
     CONSTRAINT partners_contact_phone_check CHECK ((contact_phone ~ '^[0-9+()./ x-]{3,40}$'::text)),
     CONSTRAINT partners_execution_effort_check CHECK (((execution_effort >= 1) AND (execution_effort <= 5))),
     CONSTRAINT partners_id_check CHECK ((id ~ '^[A-Za-z0-9_-]{21}$'::text)),
@@ -112,6 +116,8 @@ COMMENT ON TABLE public.partners IS 'Companies we partner with, each owned by on
 COMMENT ON COLUMN public.partners.commission_rate IS 'Free text as agreed, e.g. "10%" or "flat 500".';
 COMMENT ON COLUMN public.partners.referrals_made IS 'Derived: live inbound referrals from this partner (kept by triggers on referrals).';
 COMMENT ON COLUMN public.partners.referrals_received IS 'Derived: live outbound referrals we sent this partner.';
+COMMENT ON COLUMN public.partners.conversions IS 'Derived: live inbound referrals from this partner that converted.';
+COMMENT ON COLUMN public.partners.commission_paid IS 'Derived: commission paid on live inbound referrals from this partner.';
 COMMENT ON COLUMN public.partners.shared_customers IS 'Derived: live shared-customer rows with this partner.';
 COMMENT ON COLUMN public.partners.revenue_attributed IS 'Derived: converted inbound deal value + campaign revenue + shared-customer joint revenue.';
 COMMENT ON COLUMN public.partners.score IS 'audienceOverlap + strategicValue - executionEffort; null until all three are set.';
@@ -244,6 +250,8 @@ declare
     'referralsReceived', p.referrals_received,
     'referralBalance', p.referrals_made - p.referrals_received,
     'oneSided', p.referrals_received >= 3 and p.referrals_made = 0,
+    'conversions', p.conversions,
+    'commissionPaid', p.commission_paid,
     'sharedCustomers', p.shared_customers,
     'revenueAttributed', p.revenue_attributed,
     'createdAt', public.utc_json_text(p.created_at),
@@ -278,9 +286,9 @@ $$;
 grant execute on function public.partner_json_drift() to partnerships_app;
 
 CREATE TRIGGER partners_cascade AFTER UPDATE OF owner_user_id, deleted_at ON public.partners FOR EACH ROW EXECUTE FUNCTION public.partner_cascade();
-CREATE TRIGGER partners_oplog AFTER INSERT ON public.partners FOR EACH ROW EXECUTE FUNCTION public.oplog_write('partners', 'id', 'referrals_made', 'referrals_received', 'shared_customers', 'revenue_attributed', 'score', 'search_text', 'campaigns', 'campaign_budget', 'campaign_budgeted_revenue', 'status_rank', 'api_members');
-CREATE TRIGGER partners_oplog_update AFTER UPDATE ON public.partners FOR EACH ROW WHEN ((old.version <> new.version)) EXECUTE FUNCTION public.oplog_write('partners', 'id', 'referrals_made', 'referrals_received', 'shared_customers', 'revenue_attributed', 'score', 'search_text', 'campaigns', 'campaign_budget', 'campaign_budgeted_revenue', 'status_rank', 'api_members');
-CREATE TRIGGER partners_touch BEFORE UPDATE ON public.partners FOR EACH ROW EXECUTE FUNCTION public.row_touch('referrals_made', 'referrals_received', 'shared_customers', 'revenue_attributed', 'score', 'search_text', 'campaigns', 'campaign_budget', 'campaign_budgeted_revenue', 'status_rank', 'api_members');
+CREATE TRIGGER partners_oplog AFTER INSERT ON public.partners FOR EACH ROW EXECUTE FUNCTION public.oplog_write('partners', 'id', 'referrals_made', 'referrals_received', 'shared_customers', 'revenue_attributed', 'score', 'search_text', 'campaigns', 'campaign_budget', 'campaign_budgeted_revenue', 'status_rank', 'api_members', 'conversions', 'commission_paid');
+CREATE TRIGGER partners_oplog_update AFTER UPDATE ON public.partners FOR EACH ROW WHEN ((old.version <> new.version)) EXECUTE FUNCTION public.oplog_write('partners', 'id', 'referrals_made', 'referrals_received', 'shared_customers', 'revenue_attributed', 'score', 'search_text', 'campaigns', 'campaign_budget', 'campaign_budgeted_revenue', 'status_rank', 'api_members', 'conversions', 'commission_paid');
+CREATE TRIGGER partners_touch BEFORE UPDATE ON public.partners FOR EACH ROW EXECUTE FUNCTION public.row_touch('referrals_made', 'referrals_received', 'shared_customers', 'revenue_attributed', 'score', 'search_text', 'campaigns', 'campaign_budget', 'campaign_budgeted_revenue', 'status_rank', 'api_members', 'conversions', 'commission_paid');
 CREATE TRIGGER partners_touch_json BEFORE INSERT OR UPDATE ON public.partners FOR EACH ROW EXECUTE FUNCTION public.partner_json_keep();
 
 create policy partners_owner on public.partners

@@ -41,8 +41,8 @@ create or replace function public.partner_figures_follow() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 declare
-  before numeric[] := array[0, 0, 0, 0, 0, 0, 0];
-  after numeric[] := array[0, 0, 0, 0, 0, 0, 0];
+  before numeric[] := array[0, 0, 0, 0, 0, 0, 0, 0, 0];
+  after numeric[] := array[0, 0, 0, 0, 0, 0, 0, 0, 0];
   old_partner text;
   minus numeric[];
   delta numeric[];
@@ -78,22 +78,26 @@ create or replace function public.partner_contribution(source text, r jsonb) ret
 language sql immutable
 as $$
   select case
-    when r ->> 'deleted_at' is not null then array[0, 0, 0, 0, 0, 0, 0]::numeric[]
+    when r ->> 'deleted_at' is not null then array[0, 0, 0, 0, 0, 0, 0, 0, 0]::numeric[]
     when source = 'referrals' then array[
       (r ->> 'direction' = 'inbound')::integer, (r ->> 'direction' = 'outbound')::integer, 0,
       case when r ->> 'direction' = 'inbound' and r ->> 'status' = 'converted'
-           then coalesce((r ->> 'deal_value')::numeric, 0) else 0 end, 0, 0, 0]::numeric[]
+           then coalesce((r ->> 'deal_value')::numeric, 0) else 0 end, 0, 0, 0,
+      (r ->> 'direction' = 'inbound' and r ->> 'status' = 'converted')::integer,
+      case when r ->> 'direction' = 'inbound' and (r ->> 'commission_paid')::boolean
+           then coalesce((r ->> 'commission_amount')::numeric, 0) else 0 end]::numeric[]
     when source = 'campaigns' then array[0, 0, 0, coalesce((r ->> 'revenue')::numeric, 0), 1,
       coalesce((r ->> 'budget')::numeric, 0),
-      case when r ->> 'budget' is not null then coalesce((r ->> 'revenue')::numeric, 0) else 0 end]::numeric[]
+      case when r ->> 'budget' is not null then coalesce((r ->> 'revenue')::numeric, 0) else 0 end, 0, 0]::numeric[]
     when source = 'shared_customers' then
-      array[0, 0, 1, coalesce((r ->> 'joint_revenue')::numeric, 0), 0, 0, 0]::numeric[]
+      array[0, 0, 1, coalesce((r ->> 'joint_revenue')::numeric, 0), 0, 0, 0, 0, 0]::numeric[]
   end
 $$;
 
 create function public.partner_figures_recount(p_partner text)
 returns table (referrals_made bigint, referrals_received bigint, shared_customers bigint, revenue_attributed numeric,
-               campaigns bigint, campaign_budget numeric, campaign_budgeted_revenue numeric)
+               campaigns bigint, campaign_budget numeric, campaign_budgeted_revenue numeric,
+               conversions bigint, commission_paid numeric)
 language sql stable
 as $$
   select (select count(*) from public.referrals r where r.partner_id = p_partner and r.deleted_at is null and r.direction = 'inbound'),
@@ -106,7 +110,11 @@ as $$
          (select count(*) from public.campaigns c where c.partner_id = p_partner and c.deleted_at is null),
          coalesce((select sum(c.budget) from public.campaigns c where c.partner_id = p_partner and c.deleted_at is null), 0),
          coalesce((select sum(c.revenue) from public.campaigns c where c.partner_id = p_partner and c.deleted_at is null
-                     and c.budget is not null), 0)
+                     and c.budget is not null), 0),
+         (select count(*) from public.referrals r where r.partner_id = p_partner and r.deleted_at is null
+             and r.direction = 'inbound' and r.status = 'converted'),
+         coalesce((select sum(r.commission_amount) from public.referrals r where r.partner_id = p_partner
+                     and r.deleted_at is null and r.direction = 'inbound' and r.commission_paid), 0)
 $$;
 grant execute on function public.partner_figures_recount(p_partner text) to partnerships_app;
 
@@ -121,7 +129,9 @@ begin
          revenue_attributed = revenue_attributed + d[4],
          campaigns = campaigns + d[5]::integer,
          campaign_budget = campaign_budget + d[6],
-         campaign_budgeted_revenue = campaign_budgeted_revenue + d[7]
+         campaign_budgeted_revenue = campaign_budgeted_revenue + d[7],
+         conversions = conversions + d[8]::integer,
+         commission_paid = commission_paid + d[9]
    where id = p_partner;
   if not found then
     -- Its record was written under the partner's lock (attached_guard), so

@@ -36,4 +36,5 @@ insert into public.schema_migrations (version) values
   ('023_views'),
   ('024_natural_order'),
   ('025_date_filters'),
-  ('026_all_problems');
+  ('026_all_problems'),
+  ('027_referral_figures');

@@ -32,9 +32,10 @@ alter table public.partners
 comment on column public.partners.region is 'Where the partner sells.';
 comment on constraint partners_headcount_check on public.partners is 'must be from 1 to 1000000';
 grant insert (region, headcount), update (region, headcount) on public.partners to partnerships_app;
-insert into public.api_fields (collection, position, name, sortable, filterable) values
-  ('partners', 32, 'region', true, true),
-  ('partners', 33, 'headcount', true, false);
+insert into public.api_fields (collection, position, name, sortable, filterable)
+select 'partners', last + n, name, sortable, filterable
+  from (select max(position) as last from public.api_fields where collection = 'partners') m,
+       (values (1, 'region', true, true), (2, 'headcount', true, false)) f(n, name, sortable, filterable);
 `;
 
 stack('start', var_, port, bin, '--fresh');

@@ -19,9 +19,11 @@ test('a deadlock victim is run again: 204, both changes kept, each logged once',
   const r = await m.post('/referrals', { partnerId: p.id, direction: 'inbound', leadName: 'Held Lead' });
   assert.equal(r.status, 201, r.text);
 
-  // The other transaction: the referral now, the partner a second later.
+  // The other transaction: the referral now, the partner two seconds later
+  // (the delete, sent 0.4 s in, must be waiting on the referral by then,
+  // even on a loaded machine with the sanitizer build).
   const other = spawn(psql(), [...psqlArgs, '-c',
-    `begin; update public.referrals set notes = 'held' where id = '${r.json.id}'; select pg_sleep(1);
+    `begin; update public.referrals set notes = 'held' where id = '${r.json.id}'; select pg_sleep(2);
      update public.partners set notes = 'other' where id = '${p.id}'; select pg_sleep(1); commit;`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let otherErrors = '';
   other.stderr.on('data', (d) => { otherErrors += d; });

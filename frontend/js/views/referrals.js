@@ -75,8 +75,10 @@ export default {
         collection: 'partners',
         title: 'Referral partners',
         query: { type: 'referral' },
+        // The playbook's Referral Partner List: company, contact, referrals,
+        // conversions, commission paid; then the balance and the rate.
         columns: ['company', 'contactName', { field: 'referralsMade', label: 'Referrals in' }, { field: 'referralsReceived', label: 'Referrals out' },
-          'referralBalance', 'oneSided', 'commissionRate', 'revenueAttributed'],
+          'conversions', 'commissionPaid', 'referralBalance', 'oneSided', 'commissionRate', 'revenueAttributed'],
         sort: 'company',
         onOpen: (r) => open('partners', r),
         empty: 'No partner of type Referral / Intros yet.',
