@@ -86,6 +86,9 @@ struct route {
     const char *doc;
 };
 
+/* "must be one of a, b, c" for an enumeration's labels (db_enum_labels); malloc'd. */
+char *api_enum_message(const json_t *labels);
+
 /* Answers a failed statement: 422/400 with fields, 409, 500 (logged). */
 void api_db_error(struct request_ctx *ctx, const struct pg_result *res, const char *table);
 

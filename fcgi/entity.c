@@ -217,8 +217,7 @@ static bool entity_enum_has(const json_t *labels, const char *value)
     return false;
 }
 
-/* "must be one of a, b, c" for an enum's labels; malloc'd. */
-static char *entity_enum_message(const json_t *labels)
+char *api_enum_message(const json_t *labels)
 {
     char buf[512] = "must be one of";
     size_t len = strlen(buf);
@@ -348,7 +347,7 @@ static enum entity_value_error entity_value(const struct db *db, const struct en
         const json_t *labels = db_enum_labels(db, field->enum_type);
 
         if (labels && !entity_enum_has(labels, *out)) {
-            *message = entity_enum_message(labels);
+            *message = api_enum_message(labels);
             goto invalid;
         }
     } else if (field->type == FIELD_DATE && !input_date_valid(*out)) {

@@ -553,7 +553,7 @@ static json_t *openapi_common_schemas(void)
         "   \"description\": \"404, 412, 422 of a bulk change: the records it is about\"}}}}},"
         " \"User\": {\"type\": \"object\", \"properties\": {"
         "  \"id\": {\"type\": \"string\"}, \"email\": {\"type\": \"string\"}, \"name\": {\"type\": \"string\"},"
-        "  \"role\": {\"type\": \"string\", \"enum\": [\"admin\", \"member\"]}, \"disabled\": {\"type\": \"boolean\"},"
+        "  \"role\": {\"$ref\": \"#/components/schemas/Role\"}, \"disabled\": {\"type\": \"boolean\"},"
         "  \"createdAt\": {\"type\": \"string\", \"format\": \"date-time\"},"
         "  \"updatedAt\": {\"type\": \"string\", \"format\": \"date-time\"}, \"version\": {\"type\": \"integer\"}}},"
         " \"History\": {\"type\": \"object\", \"properties\": {\"items\": {\"type\": \"array\", \"items\": {"
@@ -604,6 +604,9 @@ json_t *openapi_document(struct db *db)
         " where k.contype = 'f' and cardinality(k.conkey) = 1 and k.connamespace = 'public'::regnamespace", 0, NULL);
     size_t nroutes;
     const struct route *routes = router_routes(&nroutes);
+    /* A user's roles: the database's user_role, its one definition. */
+    json_object_set_new(schemas, "Role", json_pack("{s:s, s:o}", "type", "string", "enum",
+        db_enum_labels(db, "user_role") ? json_deep_copy(db_enum_labels(db, "user_role")) : json_array()));
 
     if (!res || !db_ok(res) || !paths || !schemas || !columns)
         goto out;

@@ -82,12 +82,12 @@ static const struct route routes[] = {
     {HTTP_POST, "/users", NULL, users_create, NULL, ROUTE_JSON | ROUTE_ADMIN, "Add a user (admins only)",
      DOC_ID("createUser") ",\"tag\":\"users\",\"ok\":201,"
      "\"body\":{\"type\":\"object\",\"required\":[\"email\",\"name\"],\"properties\":{"
-     DOC_STRING("email") "," DOC_STRING("name") ",\"role\":{\"type\":\"string\",\"enum\":[\"admin\",\"member\"]},"
+     DOC_STRING("email") "," DOC_STRING("name") ",\"role\":{\"$ref\":\"#/components/schemas/Role\"},"
      DOC_STRING("password") "}},\"response\":" DOC_USER "}"},
     {HTTP_PATCH, "/users/:id", NULL, users_patch, NULL, ROUTE_JSON | ROUTE_ADMIN,
      "Rename, change the role of, or disable a user (admins only); disabling ends their sessions and tokens",
      DOC_ID("updateUser") ",\"tag\":\"users\",\"body\":{\"type\":\"object\",\"properties\":{" DOC_STRING("name")
-     ",\"role\":{\"type\":\"string\",\"enum\":[\"admin\",\"member\"]},\"disabled\":{\"type\":\"boolean\"}}},"
+     ",\"role\":{\"$ref\":\"#/components/schemas/Role\"},\"disabled\":{\"type\":\"boolean\"}}},"
      "\"response\":" DOC_USER "}"},
     {HTTP_GET, "/templates", NULL, templates_list, NULL, 0, "The built-in templates, in the playbook's order",
      DOC_ID("listTemplates") ",\"tag\":\"templates\","

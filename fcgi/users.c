@@ -5,6 +5,7 @@
 #include "users.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth.h"
@@ -66,8 +67,13 @@ static int users_role(struct request_ctx *ctx, const char **role)
     json_array_foreach(labels, i, label)
         if (strcmp(json_string_value(label), *role) == 0)
             return 0;
-    http_error_fields(ctx->resp, 422, "some fields are not valid",
-                      json_pack("{s:s}", "role", "must be one of admin, member"));
+    {
+        char *message = api_enum_message(labels);
+
+        http_error_fields(ctx->resp, 422, "some fields are not valid",
+                          json_pack("{s:s}", "role", message ? message : "is not a role"));
+        free(message);
+    }
     return -1;
 }
 
