@@ -19,11 +19,20 @@ test('a deadlock victim is run again: 204, both changes kept, each logged once',
   const r = await m.post('/referrals', { partnerId: p.id, direction: 'inbound', leadName: 'Held Lead' });
   assert.equal(r.status, 201, r.text);
 
-  // The other transaction: the referral now, the partner two seconds later
-  // (the delete, sent 0.4 s in, must be waiting on the referral by then,
-  // even on a loaded machine with the sanitizer build).
+  // The other transaction: the referral now; the partner once the delete
+  // waits on that referral (so the delete has waited longest, and
+  // PostgreSQL's deadlock check, which runs in the backend that has waited
+  // deadlock_timeout, picks it as the victim), however slow the machine.
   const other = spawn(psql(), [...psqlArgs, '-c',
-    `begin; update public.referrals set notes = 'held' where id = '${r.json.id}'; select pg_sleep(2);
+    `begin; update public.referrals set notes = 'held' where id = '${r.json.id}';
+     do $$ begin
+       for i in 1..200 loop
+         perform pg_stat_clear_snapshot();   -- else the first look is kept for the transaction
+         exit when exists (select 1 from pg_stat_activity
+                            where wait_event_type = 'Lock' and pid <> pg_backend_pid() and query ilike '%deleted_at%');
+         perform pg_sleep(0.05);
+       end loop;
+     end $$;
      update public.partners set notes = 'other' where id = '${p.id}'; select pg_sleep(1); commit;`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let otherErrors = '';
   other.stderr.on('data', (d) => { otherErrors += d; });
