@@ -22,6 +22,11 @@ export class ApiError extends Error {
   }
 }
 
+// The token state-changing requests carry (for the few sent without request()).
+export function currentCsrfToken() {
+  return csrfToken;
+}
+
 export function setCsrfToken(token) {
   csrfToken = token;
 }

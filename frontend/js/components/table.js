@@ -22,6 +22,7 @@ import * as url from '../url.js';
 import { bulkBar } from './bulk.js';
 import { editableCell, editableInPlace } from './inline.js';
 import { filterBar } from './filters.js';
+import { importButton } from './importer.js';
 import { viewsMenu } from './views.js';
 import { isNumeric, valueNode } from './value.js';
 
@@ -275,7 +276,9 @@ export function dataTable(options) {
 
   const header = h('div', { class: 'table-head' },
     h(options.headingLevel || 'h3', { id: titleId }, options.title || format.label(options.collection)),
-    h('div', { class: 'table-actions' }, views.element, options.csv === false ? null : exportLink),
+    h('div', { class: 'table-actions' }, views.element, options.csv === false ? null : exportLink,
+      options.csv === false || !spec.creatable || fixed.deleted === 'true' ? null
+        : importButton(options.collection, () => { if (!url.recordChanged()) load(); })),
     options.headerExtra || null);
 
   const element = h('section', { class: 'data-table', dataset: { collection: options.collection, table: key } },
