@@ -210,7 +210,9 @@ describe('the browser app', () => {
     assert.equal((await alice.get(`/partners/${partner.id}`)).json.status, 'active');
     await step.check();
     await page.locator('dialog.confirm').getByRole('button', { name: 'Churn' }).click();
-    await page.locator('.toast', { hasText: 'is now churned' }).waitFor();
+    // The newest notice (the first churn's may still be up beside it).
+    await page.waitForFunction(() => document.querySelector('#toasts .toast:last-child')?.textContent.includes('is now churned'));
+    assert.equal((await alice.get(`/partners/${partner.id}`)).json.status, 'churned', 'churned again');
 
     await page.getByRole('link', { name: 'Referrals & Intros' }).click();
     const referral = page.getByLabel('Referral', { exact: true });
