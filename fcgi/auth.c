@@ -104,8 +104,7 @@ bool auth_password_verify(const char *hash, const char *password)
     return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
-/* \x-hex text of a hash, the bytea input form. */
-static void auth_hash_text(const unsigned char hash[API_TOKEN_HASH_BYTES], char out[2 * API_TOKEN_HASH_BYTES + 3])
+void auth_hash_text(const unsigned char hash[API_TOKEN_HASH_BYTES], char out[2 * API_TOKEN_HASH_BYTES + 3])
 {
     out[0] = '\\';
     out[1] = 'x';
@@ -247,11 +246,20 @@ static void auth_answer_user(struct request_ctx *ctx, const char *user_json, con
     json_decref(body);
 }
 
+void auth_session_answer(struct request_ctx *ctx, const char *token, const char *user_json)
+{
+    char csrf[AUTH_TOKEN_TEXT_BYTES];
+
+    auth_csrf_token(token, csrf);
+    auth_set_cookie(ctx, token, config.session_hours * 3600);
+    auth_answer_user(ctx, user_json, csrf);
+}
+
 /* A new session for user_id: the cookie, and 200 with the user and the
  * CSRF token.  Returns 0, or -1 after answering. */
 static int auth_session_start(struct request_ctx *ctx, const char *user_id)
 {
-    char token[AUTH_TOKEN_TEXT_BYTES], csrf[AUTH_TOKEN_TEXT_BYTES], hash[2 * API_TOKEN_HASH_BYTES + 3], hours[16];
+    char token[AUTH_TOKEN_TEXT_BYTES], hash[2 * API_TOKEN_HASH_BYTES + 3], hours[16];
     const char *addr = ctx->req->remote_addr ? ctx->req->remote_addr : "";
     const char *ua = ctx->req->user_agent ? ctx->req->user_agent : "";
     const char *values[] = {user_id, hash, hours, addr, ua};
@@ -263,9 +271,7 @@ static int auth_session_start(struct request_ctx *ctx, const char *user_id)
     auth_hash_text(ctx->token_hash, hash);
     res = auth_run(ctx, AUTH_SESSION_CREATE, 5, values);
     if (res) {
-        auth_csrf_token(token, csrf);
-        auth_set_cookie(ctx, token, config.session_hours * 3600);
-        auth_answer_user(ctx, db_value(res, 0, 0), csrf);
+        auth_session_answer(ctx, token, db_value(res, 0, 0));
         db_clear(res);
         snprintf(ctx->user.id, sizeof(ctx->user.id), "%s", user_id);
     }

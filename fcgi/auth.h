@@ -34,6 +34,13 @@ void auth_csrf_token(const char *session_token, char out[AUTH_TOKEN_TEXT_BYTES])
 
 /* argon2id hash of a password into out; 0, or -1 (out of memory). */
 int auth_password_hash(const char *password, char out[AUTH_HASH_TEXT_BYTES]);
+
+/* \x-hex text of a hash, the bytea input form. */
+void auth_hash_text(const unsigned char hash[API_TOKEN_HASH_BYTES], char out[2 * API_TOKEN_HASH_BYTES + 3]);
+
+/* The answer of a new session (token its cookie's value): the cookie, and
+ * 200 {"user": user_json, "csrfToken"}.  Shared with invites.c. */
+void auth_session_answer(struct request_ctx *ctx, const char *token, const char *user_json);
 bool auth_password_verify(const char *hash, const char *password);
 
 /* Reads the credentials of a request: a Bearer token, else the session

@@ -47,6 +47,8 @@ const struct config_setting config_settings[] = {
                                "passes as REMOTE_USER (auth_basic, auth_request, client\n"
                                "certificates); POST /session {} then signs in"},
     {"PARTNERSHIPS_REMOTE_USER_DOMAIN", "appended as @DOMAIN to sign-on names without one"},
+    {"PARTNERSHIPS_PUBLIC_URL", "the app's address as its users reach it (https://partners.example.com/),\n"
+                                "for invitation links; unset: the request's scheme, host and port"},
     {NULL, NULL}
 };
 
@@ -196,6 +198,7 @@ static void config_free(struct config *c)
     free(c->socket_path);
     free(c->sql_dir);
     free(c->remote_user_domain);
+    free(c->public_url);
 }
 
 static int config_build(const struct config_file *file, struct config *next)
@@ -210,6 +213,7 @@ static int config_build(const struct config_file *file, struct config *next)
         config_string(file, "PARTNERSHIPS_SOCKET", NULL, &next->socket_path) ||
         config_string(file, "PARTNERSHIPS_SQL_DIR", PARTNERSHIPS_SQL_DIR, &next->sql_dir) ||
         config_string(file, "PARTNERSHIPS_REMOTE_USER_DOMAIN", NULL, &next->remote_user_domain) ||
+        config_string(file, "PARTNERSHIPS_PUBLIC_URL", NULL, &next->public_url) ||
         config_int(file, "PARTNERSHIPS_WORKERS", cpus > 0 ? (int)cpus * 2 : 2, 1, 256, &next->workers) ||
         config_int(file, "PARTNERSHIPS_COOKIE_SECURE", 1, 0, 1, &secure) ||
         config_int(file, "PARTNERSHIPS_SESSION_HOURS", 12, 1, 24 * 90, &next->session_hours) ||
@@ -231,6 +235,11 @@ static int config_build(const struct config_file *file, struct config *next)
         return -1;
     }
     next->trust_remote_user = strcmp(mode, "remote-user") == 0;
+    if (next->public_url && strncmp(next->public_url, "https://", 8) != 0 &&
+        strncmp(next->public_url, "http://", 7) != 0) {
+        log_error("PARTNERSHIPS_PUBLIC_URL must start with https:// or http://");
+        return -1;
+    }
     return 0;
 }
 

@@ -22,6 +22,7 @@ struct config {
     int login_window_minutes;       /* PARTNERSHIPS_LOGIN_WINDOW_MINUTES */
     bool trust_remote_user;         /* PARTNERSHIPS_AUTH_MODE=remote-user: nginx authenticates */
     char *remote_user_domain;       /* PARTNERSHIPS_REMOTE_USER_DOMAIN: appended to names without @ */
+    char *public_url;               /* PARTNERSHIPS_PUBLIC_URL: the app's address, for links (NULL: the request's) */
 };
 
 /* One setting, for `partnerships help` and the settings file's checks. */

@@ -31,6 +31,7 @@ static const struct {
     {404, "Not Found", "not_found"},
     {405, "Method Not Allowed", "method_not_allowed"},
     {409, "Conflict", "conflict"},
+    {410, "Gone", "gone"},
     {412, "Precondition Failed", "precondition_failed"},
     {413, "Content Too Large", "too_large"},
     {414, "URI Too Long", "bad_request"},
@@ -384,6 +385,20 @@ static bool http_plain_path(const char *path)
     return true;
 }
 
+/* A Host header safe to put in a link: a name, an IPv4 or a bracketed IPv6
+ * address, and a port; at most 255 bytes. */
+static bool http_plain_host(const char *host)
+{
+    size_t len = host ? strlen(host) : 0;
+
+    if (len == 0 || len > 255)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!isalnum((unsigned char)host[i]) && !strchr(".-:[]", host[i]))
+            return false;
+    return true;
+}
+
 int http_request_init(struct http_request *req, char *const *envp, const char **message)
 {
     const char *length;
@@ -410,6 +425,15 @@ int http_request_init(struct http_request *req, char *const *envp, const char **
     req->remote_user = http_env(envp, "REMOTE_USER");
     if (req->remote_user && !req->remote_user[0])
         req->remote_user = NULL;
+    req->scheme = http_env(envp, "REQUEST_SCHEME");
+    if (req->scheme && strcmp(req->scheme, "http") != 0 && strcmp(req->scheme, "https") != 0)
+        req->scheme = NULL;
+    req->host = http_env(envp, "HTTP_HOST");
+    if (!http_plain_host(req->host))
+        req->host = NULL;
+    req->port = http_env(envp, "SERVER_PORT");
+    if (req->port && (!req->port[0] || strspn(req->port, "0123456789") != strlen(req->port) || strlen(req->port) > 5))
+        req->port = NULL;
     req->api_path = http_env(envp, "PARTNERSHIPS_API_PATH");
     if (!http_plain_path(req->api_path))
         req->api_path = "/";

@@ -51,6 +51,9 @@ struct http_request {
     const char *remote_addr;
     const char *user_agent;
     const char *remote_user;       /* REMOTE_USER: set by nginx's authentication, trusted only in remote-user mode */
+    const char *scheme;            /* REQUEST_SCHEME: "http" or "https" (NULL otherwise) */
+    const char *host;              /* HTTP_HOST: a host name or address (NULL when it is anything else) */
+    const char *port;              /* SERVER_PORT: the port nginx took the request on */
     const char *api_path;          /* PARTNERSHIPS_API_PATH: where nginx serves the API ("/partners/api/"), the
                                       session cookie's Path; "/" when not given or not a plain path */
     char request_id[HTTP_REQUEST_ID_BYTES];

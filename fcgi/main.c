@@ -7,6 +7,7 @@
 #include "config.h"
 #include "entity.h"
 #include "figures.h"
+#include "invites.h"
 #include "server.h"
 #include "users.h"
 
@@ -42,7 +43,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "user") == 0)
         return cli_user(argc - 2, argv + 2);
     if (strcmp(argv[1], "serve") == 0) {
-        if (auth_init() || users_init() || figures_init()) {
+        if (auth_init() || users_init() || invites_init() || figures_init()) {
             fprintf(stderr, "partnerships: initialisation failed\n");
             return 1;
         }

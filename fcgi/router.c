@@ -16,6 +16,7 @@
 #include "entity.h"
 #include "figures.h"
 #include "input.h"
+#include "invites.h"
 #include "log.h"
 #include "openapi.h"
 #include "users.h"
@@ -32,6 +33,9 @@
 #define DOC_TOKEN "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}," \
                   "\"token\":{\"type\":\"string\",\"description\":\"shown once\"},\"createdAt\":{\"type\":\"string\"}," \
                   "\"lastUsedAt\":{\"type\":\"string\",\"nullable\":true}}}"
+#define DOC_INVITE "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}," \
+                   "\"url\":{\"type\":\"string\",\"description\":\"shown once\"}," \
+                   "\"expiresAt\":{\"type\":\"string\",\"format\":\"date-time\"}}}"
 #define DOC_STRINGS(...) "{\"type\":\"object\",\"properties\":{" __VA_ARGS__ "}}"
 #define DOC_STRING(name) "\"" name "\":{\"type\":\"string\"}"
 #define DOC_TEMPLATE "{\"type\":\"object\",\"properties\":{" DOC_STRING("key") "," DOC_STRING("kind") "," \
@@ -54,6 +58,12 @@ static const struct route routes[] = {
      "In remote-user mode, the body {} signs in the user nginx authenticated",
      DOC_ID("signIn") ",\"errors\":[401,429],\"body\":" DOC_STRINGS(DOC_STRING("email") "," DOC_STRING("password"))
      ",\"response\":" DOC_SESSION "}"},
+    {HTTP_POST, "/invites/accept", NULL, invites_accept, NULL, ROUTE_PUBLIC | ROUTE_JSON,
+     "Use an invitation link: sets the user's password and signs them in, as POST /session does. "
+     "A token unknown, used, revoked or expired: 410, the same answer for each",
+     DOC_ID("acceptInvite") ",\"tag\":\"users\",\"errors\":[410,422],\"body\":{\"type\":\"object\","
+     "\"required\":[\"token\",\"password\"],\"properties\":{" DOC_STRING("token") "," DOC_STRING("password")
+     "}},\"response\":" DOC_SESSION "}"},
     {HTTP_DELETE, "/session", NULL, auth_session_delete, NULL, 0,
      "Sign out: the session ends on the server. Sent with an API token, 400 and nothing ends: "
      "a token is revoked with DELETE /me/tokens/{id}",
@@ -79,11 +89,22 @@ static const struct route routes[] = {
     {HTTP_GET, "/users", NULL, users_list, NULL, 0, "Every user (for owner pickers and history)",
      DOC_ID("listUsers") ",\"tag\":\"users\","
      "\"response\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":" DOC_USER "}}}}"},
-    {HTTP_POST, "/users", NULL, users_create, NULL, ROUTE_JSON | ROUTE_ADMIN, "Add a user (admins only)",
+    {HTTP_POST, "/users", NULL, users_create, NULL, ROUTE_JSON | ROUTE_ADMIN, "Add a user (admins only): with a password, 201 the user; without one, 201 {user, invite}: "
+     "a single-use link (7 days) that sets their password, shown only here",
      DOC_ID("createUser") ",\"tag\":\"users\",\"ok\":201,"
      "\"body\":{\"type\":\"object\",\"required\":[\"email\",\"name\"],\"properties\":{"
      DOC_STRING("email") "," DOC_STRING("name") ",\"role\":{\"$ref\":\"#/components/schemas/Role\"},"
-     DOC_STRING("password") "}},\"response\":" DOC_USER "}"},
+     "\"password\":{\"type\":\"string\",\"description\":\"8 to 1024 characters; leave it out to invite\"}}},"
+     "\"response\":{\"oneOf\":[" DOC_USER ",{\"type\":\"object\",\"properties\":{\"user\":" DOC_USER ","
+     "\"invite\":" DOC_INVITE "}}]}}"},
+    {HTTP_POST, "/users/:id/invites", NULL, invites_create, NULL, ROUTE_JSON | ROUTE_ADMIN,
+     "A new single-use link that sets the user's password (a first one, or a forgotten one), valid 7 days; "
+     "the user's earlier links end (admins only)",
+     DOC_ID("inviteUser") ",\"tag\":\"users\",\"ok\":201,\"body\":{\"type\":\"object\"},"
+     "\"response\":" DOC_INVITE "}"},
+    {HTTP_DELETE, "/invites/:id", NULL, invites_delete, NULL, ROUTE_ADMIN,
+     "Revoke a pending invitation link (admins only)",
+     DOC_ID("revokeInvite") ",\"tag\":\"users\",\"ok\":204}"},
     {HTTP_PATCH, "/users/:id", NULL, users_patch, NULL, ROUTE_JSON | ROUTE_ADMIN,
      "Rename, change the role of, or disable a user (admins only); disabling ends their sessions and tokens",
      DOC_ID("updateUser") ",\"tag\":\"users\",\"body\":{\"type\":\"object\",\"properties\":{" DOC_STRING("name")

@@ -10,6 +10,7 @@
 
 #include "auth.h"
 #include "db.h"
+#include "invites.h"
 
 enum users_statement { USERS_LIST, USERS_CREATE, USERS_PATCH, USERS_PING, USERS__MAX };
 
@@ -19,7 +20,13 @@ static const struct {
 } users_sql[USERS__MAX] = {
     [USERS_LIST] = {"users_list",
         "select json_build_object('items', coalesce(json_agg(json_build_object("
-        " 'id', u.id, 'name', u.name, 'email', u.email, 'role', u.role, 'disabled', u.disabled)"
+        " 'id', u.id, 'name', u.name, 'email', u.email, 'role', u.role, 'disabled', u.disabled)::jsonb"
+        " || case when public.app_is_admin() then jsonb_build_object("   /* who can sign in, for admins */
+        "     'hasPassword', public.auth_has_password(u.id),"
+        "     'invite', (select json_build_object('id', i.id, 'expiresAt', i.expires_at) from public.invites i"
+        "                where i.user_id = u.id and i.used_at is null and i.revoked_at is null"
+        "                  and i.expires_at > now()))"
+        "    else '{}'::jsonb end"
         " order by lower(u.name), u.id), '[]'::json))::text from public.users u"},
     [USERS_CREATE] = {"users_create",
         "select u ->> 'id', u::text from public.user_create($1, $2, $3::public.user_role, $4) u"},
@@ -77,7 +84,8 @@ static int users_role(struct request_ctx *ctx, const char **role)
     return -1;
 }
 
-/* GET /users: 200 every user's id, name, email, role (for owner pickers). */
+/* GET /users: 200 every user's id, name, email, role (for owner pickers);
+ * for admins also whether each has a password and their pending invitation. */
 int users_list(struct request_ctx *ctx)
 {
     struct pg_result *res = users_run(ctx, USERS_LIST, 0, NULL);
@@ -90,7 +98,10 @@ int users_list(struct request_ctx *ctx)
 }
 
 /* POST /users {"email","name","role","password"}: 201 the user (no password
- * or hash); 403 for members; 409 email taken; 422 invalid. */
+ * or hash); without a password, 201 {"user","invite"}: the user and a
+ * single-use link that sets their password (invites.c), so that nobody is
+ * made who could never sign in.  403 for members; 409 email taken; 422
+ * invalid. */
 int users_create(struct request_ctx *ctx)
 {
     static const char *const required[] = {"email", "name"};
@@ -120,7 +131,21 @@ int users_create(struct request_ctx *ctx)
     if (!(res = users_run(ctx, USERS_CREATE, 4, values)))
         return -1;
     http_response_header(ctx->resp, "Location", "/api/v1/users/%s", db_value(res, 0, 0));
-    http_response_json(ctx->resp, 201, db_value(res, 0, 1), db_length(res, 0, 1));
+    if (password)
+        http_response_json(ctx->resp, 201, db_value(res, 0, 1), db_length(res, 0, 1));
+    else {
+        json_t *invite = invite_new(ctx, db_value(res, 0, 0));
+        json_t *body = invite ? json_pack("{s:o, s:o}", "user", json_loads(db_value(res, 0, 1), 0, NULL),
+                                          "invite", invite) : NULL;
+
+        if (invite && (!body || http_response_json_value(ctx->resp, 201, body)))
+            http_error(ctx->resp, 500, "out of memory");
+        json_decref(body);
+        if (!invite || !body) {
+            db_clear(res);
+            return -1;
+        }
+    }
     db_clear(res);
     return 0;
 }

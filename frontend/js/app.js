@@ -5,7 +5,7 @@
 
 import { h, fill } from './dom.js';
 import { loadSchema } from './schema.js';
-import { isAdmin, loadUsers, me, resume, signInForm, signOut } from './session.js';
+import { inviteForm, isAdmin, loadUsers, me, resume, signInForm, signOut } from './session.js';
 import { loadTemplates } from './components/template.js';
 import { openRecord } from './components/panel.js';
 import { shortcuts } from './components/shortcuts.js';
@@ -88,8 +88,9 @@ let panel = null;       // {collection, id, dialog} of the record open from the 
 let closingForAddress = false;
 
 async function route() {
-  if (!frame) return;
   const address = url.parse();
+  if (address.page === 'invite') { showInvite(address.params.get('token') || ''); return; }
+  if (!frame) return;
   const [key, view, why] = pageOf(address);
   const shown = view || problemView(why);
   const pageKey = `${key}${why || ''}`;
@@ -183,13 +184,32 @@ function showSignIn() {
   focus();
 }
 
+// An invitation link (#/invite?token=…): choose a password, then the app;
+// the token leaves the address bar and the history once it is used.
+function showInvite(token) {
+  frame = null;
+  const { form, focus } = inviteForm(token, async () => {
+    history.replaceState(null, '', '#/overview');
+    await start();
+  });
+  document.title = 'Welcome · Partnerships';
+  fill(app, h('main', { class: 'signin-page' },
+    h('h1', { class: 'brand' }, 'Partnerships'),
+    h('p', { class: 'muted' }, 'You have been invited. Choose your password to sign in.'),
+    form,
+    h('p', { class: 'muted' }, h('a', { href: '#/overview', onclick: () => { history.replaceState(null, '', '#/overview'); location.reload(); } }, 'I have a password: sign in'))));
+  focus();
+}
+
 window.addEventListener('hashchange', route);
 window.addEventListener('popstate', route);
 window.addEventListener(url.ADDRESS_CHANGED, route);
 
 (async () => {
   try {
-    if (await resume()) await start();
+    const address = url.parse();
+    if (address.page === 'invite') showInvite(address.params.get('token') || '');
+    else if (await resume()) await start();
     else showSignIn();
   } catch (e) {
     fill(app, h('main', { class: 'signin-page' }, h('h1', null, 'Partnerships'), h('p', { class: 'form-error', role: 'alert' }, `The server could not be reached: ${e.message}. Reload to try again.`)));

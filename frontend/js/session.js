@@ -50,6 +50,43 @@ export async function signOut() {
   }
 }
 
+// The page an invitation link opens: the invited user chooses a password
+// and is signed in (POST /invites/accept); onSignedIn(user) after success.
+export function inviteForm(token, onSignedIn) {
+  const ids = { password: uid('password'), again: uid('again'), error: uid('error') };
+  const password = h('input', { id: ids.password, type: 'password', name: 'password', autocomplete: 'new-password', required: true, minlength: 8 });
+  const again = h('input', { id: ids.again, type: 'password', name: 'again', autocomplete: 'new-password', required: true });
+  const error = h('p', { id: ids.error, class: 'form-error', role: 'alert' });
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Set password and sign in');
+  const form = h('form', {
+    class: 'signin',
+    novalidate: true,
+    'aria-describedby': ids.error,
+    onsubmit: async (event) => {
+      event.preventDefault();
+      error.textContent = '';
+      if (password.value.length < 8) { error.textContent = 'Password: at least 8 characters.'; password.focus(); return; }
+      if (again.value !== password.value) { error.textContent = 'The two passwords are not the same.'; again.select(); return; }
+      submit.disabled = true;
+      try {
+        const answer = await api.post('invites/accept', { token, password: password.value });
+        setCsrfToken(answer.csrfToken);
+        currentUser = answer.user;
+        await onSignedIn(currentUser);
+      } catch (e) {
+        error.textContent = e.status === 410
+          ? 'This link was already used, was revoked or has expired. Ask whoever invited you for a new one.'
+          : Object.values(e.fields || {}).map((v) => `Password: ${v}`).join('; ') || e.message;
+        submit.disabled = false;
+      }
+    },
+  },
+  h('label', { for: ids.password }, 'Choose a password (at least 8 characters)'), password,
+  h('label', { for: ids.again }, 'Type it again'), again,
+  error, submit);
+  return { form, focus: () => password.focus() };
+}
+
 // The sign-in form; onSignedIn(user) after success.  emailHint: for the
 // dialog after a session ended (the same user signs in again).
 export function signInForm(onSignedIn, emailHint = '') {

@@ -37,4 +37,5 @@ insert into public.schema_migrations (version) values
   ('024_natural_order'),
   ('025_date_filters'),
   ('026_all_problems'),
-  ('027_referral_figures');
+  ('027_referral_figures'),
+  ('028_invitations');

@@ -1,5 +1,5 @@
 // Which routes answer without credentials: exactly the health check, the
-// OpenAPI document and sign-in.  Every other route and method of the OpenAPI
+// OpenAPI document, sign-in and the use of an invitation link.  Every other route and method of the OpenAPI
 // document (which covers every entry of router.c's route table, checked
 // here) answers 401 without credentials, with an API token that is not one,
 // with a session cookie that is not one and with one that has ended.  A route
@@ -10,10 +10,11 @@ import { readFile } from 'node:fs/promises';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { BASE, Client, admin, newMember, assertError } from './lib.mjs';
 
-const PUBLIC = ['GET /health', 'GET /openapi.json', 'POST /session'];
+const PUBLIC = ['GET /health', 'GET /openapi.json', 'POST /session', 'POST /invites/accept'];
 // What each public route answers a client without credentials (sign-in: 422
-// for its body {}, which has no email or password).
-const PUBLIC_STATUS = { 'GET /health': 200, 'GET /openapi.json': 200, 'POST /session': 422 };
+// for its body {}, which has no email or password; an invitation link that
+// is not one: 410).
+const PUBLIC_STATUS = { 'GET /health': 200, 'GET /openapi.json': 200, 'POST /session': 422, 'POST /invites/accept': 410 };
 
 let operations;   // [{ name: 'GET /partners/{id}', method, path, body, contentType, op }]
 
@@ -39,6 +40,7 @@ const BODIES = {
   'POST /me/tokens': { name: 'sweep' },
   'POST /users': { email: 'sweep@sweep.example', name: 'Sweep', role: 'member', password: 'member-password-1' },
   'PATCH /users/{id}': { name: 'Sweep' },
+  'POST /invites/accept': { token: 'not-a-link-token', password: 'member-password-1' },
 };
 const csv = (record) => `${Object.keys(record).join(',')}\n${Object.values(record).join(',')}\n`;
 function bodyOf(name, contentType) {
@@ -93,7 +95,7 @@ async function allRefused(headersFor, what) {
   assert.deepEqual(answered, [], `${what}: every route but the public ones answers 401`);
 }
 
-test('the public routes are exactly the health check, the OpenAPI document and sign-in (router.c and the document)', async () => {
+test('the public routes are exactly the health check, the OpenAPI document, sign-in and an invitation's use (router.c and the document)', async () => {
   // router.c's table: {HTTP_METHOD, "pattern", check, handler, free, flags, ...}.
   const source = await readFile(new URL('../../fcgi/router.c', import.meta.url), 'utf8');
   const table = source.slice(source.indexOf('routes[] = {'));

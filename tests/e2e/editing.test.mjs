@@ -4,7 +4,8 @@
 // a cell edited in place, with a conflict; a checklist renamed, opened, deleted;
 // a file exported and imported back, and one with bad rows; the account page changes
 // the password and makes and revokes API tokens; owners are told apart by email and a disabled user is
-// no new owner; disabling a user asks first.
+// no new owner; disabling a user asks first; a user invited by a link sets
+// their password with it, once.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -259,6 +260,46 @@ describe('editing', () => {
     assert.ok(owners.includes(`${twin} (${one.email})`), owners.join(' | '));
     assert.ok(!owners.some((o) => o.includes(two.email)), 'the disabled twin is not offered');
     await page.context().close();
+    assert.deepEqual(problems, []);
+  });
+
+  test('a user added without a password gets a link, shown once; opening it sets a password and signs in', async () => {
+    const name = unique('Invitee');
+    const email = `${name.toLowerCase()}@e2e.test`;
+    const page = await newPage();
+    await signIn(page, 'admin@test.example', 'admin-test-password');
+    await page.goto(`${ORIGIN}/#/users`);
+    const form = page.locator('form.inline-form');
+    await form.getByLabel('Name').fill(name);
+    await form.getByLabel('Email').fill(email);
+    await form.getByRole('button', { name: 'Add user' }).click();
+    const shown = page.locator('.token-shown', { hasText: `The invitation link for ${name}` });
+    await shown.waitFor();
+    const link = await shown.locator('code').textContent();
+    assert.match(link, /#\/invite\?token=/);
+    const row = page.locator('tbody tr', { hasText: email });
+    await row.locator('td', { hasText: 'Invited' }).waitFor();
+    await page.screenshot({ path: new URL('users-invited.png', SHOTS).pathname, fullPage: true });
+    await page.context().close();
+
+    const guest = await newPage({ width: 390, height: 844 });
+    await guest.goto(link);
+    await guest.getByLabel('Choose a password').fill('invited-password-1');
+    await guest.getByLabel('Type it again').fill('invited-password-2');
+    await guest.getByRole('button', { name: 'Set password and sign in' }).click();
+    await guest.getByText('The two passwords are not the same.').waitFor();
+    await guest.screenshot({ path: new URL('invite-phone.png', SHOTS).pathname, fullPage: true });
+    await guest.getByLabel('Type it again').fill('invited-password-1');
+    await guest.getByRole('button', { name: 'Set password and sign in' }).click();
+    await guest.locator('nav').waitFor();
+    assert.ok(!guest.url().includes('token='), `the token leaves the address bar: ${guest.url()}`);
+    await apiSignIn(email, 'invited-password-1');
+    await guest.goto(link);
+    await guest.getByLabel('Choose a password').fill('another-password-1');
+    await guest.getByLabel('Type it again').fill('another-password-1');
+    await guest.getByRole('button', { name: 'Set password and sign in' }).click();
+    await guest.getByText('This link was already used').waitFor();
+    await guest.context().close();
     assert.deepEqual(problems, []);
   });
 });
