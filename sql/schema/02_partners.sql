@@ -123,8 +123,8 @@ COMMENT ON COLUMN public.partners.revenue_attributed IS 'Derived: converted inbo
 COMMENT ON COLUMN public.partners.score IS 'audienceOverlap + strategicValue - executionEffort; null until all three are set.';
 COMMENT ON COLUMN public.partners.search_text IS 'Lower-cased text fields, for q= search: a substring match over the reader''s rows, with no index (013).';
 COMMENT ON COLUMN public.partners.campaigns IS 'Live campaigns of the partner (kept by partner_figures_follow).';
-COMMENT ON COLUMN public.partners.campaign_budget IS 'Sum of the live campaigns'' budgets (kept by partner_figures_follow).';
-COMMENT ON COLUMN public.partners.campaign_budgeted_revenue IS 'Sum of the revenue of live campaigns that have a budget: the ROI''s numerator (kept by partner_figures_follow).';
+COMMENT ON COLUMN public.partners.campaign_budget IS 'Sum of the budgets of live campaigns with results (campaign_in_roi): the ROI''s denominator (kept by partner_figures_follow).';
+COMMENT ON COLUMN public.partners.campaign_budgeted_revenue IS 'Sum of the revenue of live campaigns with results (campaign_in_roi): the ROI''s numerator (kept by partner_figures_follow).';
 COMMENT ON COLUMN public.partners.status_rank IS 'The status''s position in partner_status: what filters and boards compare.';
 COMMENT ON COLUMN public.partners.api_members IS 'Derived: the partner''s API JSON members but reviewDue (partner_json_members), kept by partners_touch_json.';
 COMMENT ON CONSTRAINT partners_agreement_url_check ON public.partners IS 'must be an http:// or https:// address';

@@ -196,7 +196,7 @@ CREATE INDEX campaigns_status_idx ON public.campaigns USING btree (status_rank, 
 ALTER TABLE public.campaigns ENABLE ROW LEVEL SECURITY;
 
 COMMENT ON TABLE public.campaigns IS 'Co-marketing campaigns run with a partner.';
-COMMENT ON COLUMN public.campaigns.roi IS '(revenue - budget) / budget; null without a budget.';
+COMMENT ON COLUMN public.campaigns.roi IS '(revenue - budget) / budget; null without a budget.  The partner''s ROI counts only campaigns with results (campaign_in_roi).';
 COMMENT ON COLUMN public.campaigns.status_rank IS 'The status''s position in campaign_status: what filters and boards compare.';
 COMMENT ON CONSTRAINT campaigns_budget_check ON public.campaigns IS 'must not be negative';
 COMMENT ON CONSTRAINT campaigns_budget_split_check ON public.campaigns IS 'must be at most 100 characters';

@@ -71,6 +71,14 @@ begin
 end
 $$;
 
+-- Whether a campaign counts in its partner's ROI: it has a budget and
+-- results (it is completed or archived, or revenue is recorded).  A campaign
+-- still being planned is a cost without results yet, not a loss.
+create function public.campaign_in_roi(budget numeric, status public.campaign_status, revenue numeric) returns boolean
+language sql immutable
+as $$ select budget is not null and (status in ('completed', 'archived') or coalesce(revenue, 0) > 0) $$;
+grant execute on function public.campaign_in_roi(budget numeric, status public.campaign_status, revenue numeric) to partnerships_app;
+
 -- What one row adds to its partner's figures: {referralsMade,
 -- referralsReceived, sharedCustomers, revenueAttributed, campaigns,
 -- campaignBudget, campaignBudgetedRevenue}.
@@ -87,8 +95,12 @@ as $$
       case when r ->> 'direction' = 'inbound' and (r ->> 'commission_paid')::boolean
            then coalesce((r ->> 'commission_amount')::numeric, 0) else 0 end]::numeric[]
     when source = 'campaigns' then array[0, 0, 0, coalesce((r ->> 'revenue')::numeric, 0), 1,
-      coalesce((r ->> 'budget')::numeric, 0),
-      case when r ->> 'budget' is not null then coalesce((r ->> 'revenue')::numeric, 0) else 0 end, 0, 0]::numeric[]
+      case when public.campaign_in_roi((r ->> 'budget')::numeric, (r ->> 'status')::public.campaign_status,
+                                       (r ->> 'revenue')::numeric)
+           then (r ->> 'budget')::numeric else 0 end,
+      case when public.campaign_in_roi((r ->> 'budget')::numeric, (r ->> 'status')::public.campaign_status,
+                                       (r ->> 'revenue')::numeric)
+           then coalesce((r ->> 'revenue')::numeric, 0) else 0 end, 0, 0]::numeric[]
     when source = 'shared_customers' then
       array[0, 0, 1, coalesce((r ->> 'joint_revenue')::numeric, 0), 0, 0, 0, 0, 0]::numeric[]
   end
@@ -108,9 +120,10 @@ as $$
        + coalesce((select sum(c.revenue) from public.campaigns c where c.partner_id = p_partner and c.deleted_at is null), 0)
        + coalesce((select sum(s.joint_revenue) from public.shared_customers s where s.partner_id = p_partner and s.deleted_at is null), 0),
          (select count(*) from public.campaigns c where c.partner_id = p_partner and c.deleted_at is null),
-         coalesce((select sum(c.budget) from public.campaigns c where c.partner_id = p_partner and c.deleted_at is null), 0),
+         coalesce((select sum(c.budget) from public.campaigns c where c.partner_id = p_partner and c.deleted_at is null
+                     and public.campaign_in_roi(c.budget, c.status, c.revenue)), 0),
          coalesce((select sum(c.revenue) from public.campaigns c where c.partner_id = p_partner and c.deleted_at is null
-                     and c.budget is not null), 0),
+                     and public.campaign_in_roi(c.budget, c.status, c.revenue)), 0),
          (select count(*) from public.referrals r where r.partner_id = p_partner and r.deleted_at is null
              and r.direction = 'inbound' and r.status = 'converted'),
          coalesce((select sum(r.commission_amount) from public.referrals r where r.partner_id = p_partner

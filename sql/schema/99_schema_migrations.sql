@@ -38,4 +38,5 @@ insert into public.schema_migrations (version) values
   ('025_date_filters'),
   ('026_all_problems'),
   ('027_referral_figures'),
-  ('028_invitations');
+  ('028_invitations'),
+  ('029_roi_with_results');

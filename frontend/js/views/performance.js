@@ -26,7 +26,7 @@ function chart() {
     const height = rows.length * rowHeight + 30;
     const graphic = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': 'chart-caption' },
       svg('text', { x: labelWidth, y: 14, class: 'axis' }, 'Revenue'),
-      svg('text', { x: labelWidth + half + 20, y: 14, class: 'axis' }, 'ROI on campaigns'),
+      svg('text', { x: labelWidth + half + 20, y: 14, class: 'axis' }, 'ROI on campaigns with results'),
       rows.map((r, i) => {
         const y = 24 + i * rowHeight;
         const revenueWidth = (Number(r.revenue) / maxRevenue) * (half - 90);
@@ -72,7 +72,7 @@ export default {
         onOpen: openPartner,
         empty: 'No partner yet.',
       })).element,
-      section('Revenue and ROI by partner', null, page.add(chart()).element),
+      section('Revenue and ROI by partner', 'ROI = (revenue − budget) ÷ budget of the campaigns that have results: completed or archived, or with revenue recorded. A campaign still being planned is not counted yet.', page.add(chart()).element),
       section('Partnership scoring', 'Score = (Audience overlap + Strategic value) − Execution effort, each 1–5. Set the three axes on a partner to score it.',
         h('div', { class: 'two-up' },
           h('dl', { class: 'axes' },
