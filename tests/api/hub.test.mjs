@@ -260,17 +260,18 @@ test('overview: reviews due are the live partners to review today or earlier, ea
   assert.ok(await due(root) >= 4, 'an admin counts everyone\'s');
 });
 
-test('performance: ROI over campaigns with a budget, score and engagement', async () => {
+test('performance: ROI over campaigns with a budget and results, score and engagement', async () => {
   const m = await newMember(root, 'perf');
   const p = await newPartner(m, { audienceOverlap: 5, strategicValue: 4, executionEffort: 2 });
   await m.post('/campaigns', { partnerId: p.id, name: 'x', type: 'event', budget: 200, revenue: 500 });
   await m.post('/campaigns', { partnerId: p.id, name: 'y', type: 'event', budget: 100, revenue: 200 });
   await m.post('/campaigns', { partnerId: p.id, name: 'z', type: 'event', revenue: 1000 });
+  await m.post('/campaigns', { partnerId: p.id, name: 'w', type: 'event', status: 'planning', budget: 5000 });
   await m.post('/referrals', { partnerId: p.id, direction: 'outbound', leadName: 'r' });
   const [row] = (await m.get('/performance')).json.items;
   // Not 4.6667 (z's revenue counted), 1.25 (the mean of each campaign's),
   // nor 2.3333 (revenue over budget).
-  assert.equal(row.roi, 1.3333, '(700 - 300) / 300 to four places: campaigns without a budget are left out');
+  assert.equal(row.roi, 1.3333, '(700 - 300) / 300 to four places: campaigns without a budget, or without results yet (w, in planning), are left out');
   assert.equal(row.referrals, 1);
   assert.equal(row.score, 7);
   assert.equal(row.engagement, 'active');
