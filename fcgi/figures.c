@@ -51,19 +51,22 @@ static const struct {
     [FIGURES_TEMPLATE] = {"templates_get", "select public.api_template(t)::text from public.templates t where t.key = $1"},
     [FIGURES_OVERVIEW] = {"overview", FIGURES_OVERVIEW_SQL("c.owner_user_id = $1", "r.owner_user_id = $1")},
     [FIGURES_OVERVIEW_ADMIN] = {"overview_admin", FIGURES_OVERVIEW_SQL("$1::text is null", "$1::text is null")},
-    /* The seed's intro request, filled from the referral and its partner;
-     * a placeholder without a value stays for the user to fill. */
+    /* The seed's intro request, filled from an outbound referral (a lead
+     * sent to the partner) and its partner; a placeholder without a value
+     * stays for the user to fill.  The seed's lines are wrapped for print:
+     * a line break that does not end a sentence or the greeting becomes a
+     * space, so that the copied text does not break mid-sentence. */
     [FIGURES_INTRO] = {"referral_intro",
         "select json_build_object('referralId', r.id, 'partnerId', p.id,"
         " 'to', json_build_object('name', p.contact_name, 'email', p.contact_email),"
         " 'leadOptIn', r.lead_opt_in, 'partnerOptIn', r.partner_opt_in,"
-        " 'text', replace(replace(replace(replace(t.body,"
+        " 'text', replace(replace(replace(replace(regexp_replace(t.body, '([^.?!,])\n', '\\1 ', 'g'),"
         "   '[Partner Contact]', p.contact_name), '[Lead Name]', r.lead_name),"
         "   '[Lead Company]', coalesce(r.lead_company, '[Lead Company]')),"
         "   '[context on the lead]', coalesce(r.notes, '[context on the lead]')))::text"
         " from public.referrals r join public.partners p on p.id = r.partner_id"
         " cross join public.templates t"
-        " where r.id = $1 and r.deleted_at is null and t.key = 'intro_request'"},
+        " where r.id = $1 and r.deleted_at is null and r.direction = 'outbound' and t.key = 'intro_request'"},
     [FIGURES_OPLOG] = {"oplog_feed",
         "select json_build_object('items', coalesce(json_agg(json_build_object("
         "  'seq', o.seq, 'at', o.at,"
@@ -87,7 +90,8 @@ int figures_init(void)
 
 /* Runs a statement whose one row, one column is the JSON answer: 200 with
  * it, 404 when there is no row (or null), 503 or the mapped error. */
-static int figures_answer(struct request_ctx *ctx, enum figures_statement statement, int n, const char *const *values)
+static int figures_answer_or(struct request_ctx *ctx, enum figures_statement statement, int n,
+                             const char *const *values, const char *missing)
 {
     struct pg_result *res;
 
@@ -96,11 +100,16 @@ static int figures_answer(struct request_ctx *ctx, enum figures_statement statem
     if (!(res = api_checked(ctx, res, NULL)))
         return -1;
     if (db_rows(res) == 0 || !db_value(res, 0, 0))
-        http_error(ctx->resp, 404, "no such record");
+        http_error(ctx->resp, 404, missing);
     else
         http_response_json(ctx->resp, 200, db_value(res, 0, 0), db_length(res, 0, 0));
     db_clear(res);
     return 0;
+}
+
+static int figures_answer(struct request_ctx *ctx, enum figures_statement statement, int n, const char *const *values)
+{
+    return figures_answer_or(ctx, statement, n, values, "no such record");
 }
 
 /* GET /templates: 200 {"items":[template]}, in the playbook's order. */
@@ -126,12 +135,15 @@ int overview_get(struct request_ctx *ctx)
     return figures_answer(ctx, ctx->user.admin ? FIGURES_OVERVIEW_ADMIN : FIGURES_OVERVIEW, 1, values);
 }
 
-/* GET /referrals/{id}/intro: 200 {"text", "to", ...}; 404. */
+/* GET /referrals/{id}/intro: 200 {"text", "to", ...}; 404 also for an
+ * inbound referral: the lead came from the partner, there is no one to
+ * introduce them to. */
 int referral_intro(struct request_ctx *ctx)
 {
     const char *values[] = {ctx->ids[0]};
 
-    return figures_answer(ctx, FIGURES_INTRO, 1, values);
+    return figures_answer_or(ctx, FIGURES_INTRO, 1, values,
+                             "no such outbound referral (an intro request is for a lead you send to a partner)");
 }
 
 /* The feed's parameters: since (a sequence number, default 0) and limit. */

@@ -130,7 +130,8 @@ static const struct route routes[] = {
      "\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/OplogEntry\"}},"
      "\"next\":{\"type\":\"integer\"}}}}"},
     {HTTP_GET, "/referrals/:id/intro", NULL, referral_intro, NULL, 0,
-     "The intro request text of a referral, filled from it and its partner",
+     "The intro request text of an outbound referral (a lead sent to the partner), filled from it and its partner; "
+     "404 for an inbound one",
      DOC_ID("getReferralIntro") ",\"tag\":\"referrals\",\"response\":{\"type\":\"object\",\"properties\":{"
      DOC_STRING("referralId") "," DOC_STRING("partnerId") "," DOC_STRING("text") ","
      "\"to\":" DOC_STRINGS(DOC_STRING("name") "," DOC_STRING("email")) ",\"leadOptIn\":{\"type\":\"boolean\"},"

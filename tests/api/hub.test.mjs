@@ -346,16 +346,18 @@ test('checklists: made from a template; the database records who checked what, w
     422, 'validation', ['fields']);
 });
 
-test('the intro request text is filled from the referral and its partner', async () => {
+test('the intro request text is filled from an outbound referral and its partner; an inbound one has none', async () => {
   const m = await newMember(root, 'intro');
   const p = await newPartner(m, { contactName: 'Dana Whitfield' });
   const r = (await m.post('/referrals', { partnerId: p.id, direction: 'outbound', leadName: 'Sam Lee',
                                           leadCompany: 'Acme, Inc.', notes: 'Evaluating analytics vendors.' })).json;
   const intro = (await m.get(`/referrals/${r.id}/intro`)).json;
   assert.equal(intro.text, 'Hi Dana Whitfield,\nWould love to introduce Sam Lee at Acme, Inc. to you.\n' +
-    'They\'re looking for [what partner provides] and I think you\'d\nbe a great fit. Want me to make the intro?\n' +
-    'Evaluating analytics vendors.');
+    'They\'re looking for [what partner provides] and I think you\'d be a great fit. Want me to make the intro?\n' +
+    'Evaluating analytics vendors.', 'filled, with no line break in mid-sentence');
   assert.deepEqual([intro.leadOptIn, intro.partnerOptIn], [false, false]);
+  const inbound = (await m.post('/referrals', { partnerId: p.id, direction: 'inbound', leadName: 'From Them' })).json;
+  assertError(await m.get(`/referrals/${inbound.id}/intro`), 404, 'not_found');
   const other = await newMember(root, 'intro-other');
   assertError(await other.get(`/referrals/${r.id}/intro`), 404, 'not_found');
 });

@@ -215,11 +215,12 @@ describe('the browser app', () => {
     assert.equal((await alice.get(`/partners/${partner.id}`)).json.status, 'churned', 'churned again');
 
     await page.getByRole('link', { name: 'Referrals & Intros' }).click();
-    const referral = page.getByLabel('Referral', { exact: true });
+    const referral = page.getByLabel('Outbound referral', { exact: true });
     await referral.locator('option', { hasText: 'Iris Intro' }).waitFor({ state: 'attached' });
     await referral.selectOption({ label: `Iris Intro (Intro Inc) → ${partner.company}` });
-    await page.waitForFunction(() => document.querySelector('.intro textarea')?.value.includes('Iris Intro'));
-    const text = await page.locator('.intro textarea').inputValue();
+    const intro = page.getByLabel('Intro request (yours to edit before you copy it)');
+    await page.waitForFunction((el) => el.value.includes('Iris Intro'), await intro.elementHandle());
+    const text = await intro.inputValue();
     assert.match(text, /Would love to introduce Iris Intro at Intro Inc to you/);
     await page.context().close();
   });

@@ -263,6 +263,41 @@ describe('editing', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('the referral agreement is filled for a partner, the intro from an outbound referral only; both are edited, then copied', async () => {
+    const partner = await newPartner(ann, { company: unique('Lumen'), contactName: 'Dana Whitfield', type: 'referral', commissionRate: '12%' });
+    const out = (await ann.post('/referrals', { partnerId: partner.id, direction: 'outbound', leadName: 'Sam Lee', leadCompany: 'Acme' })).json;
+    await ann.post('/referrals', { partnerId: partner.id, direction: 'inbound', leadName: 'Sent By Them' });
+    const page = await newPage();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ORIGIN });
+    await signIn(page, ann.email);
+    await page.goto(`${ORIGIN}/#/referrals`);
+    const agreement = page.locator('section', { hasText: 'Referral agreement' }).last();
+    await agreement.getByLabel('Your company').fill('Northwind');
+    await agreement.getByLabel('Referral partner', { exact: true }).selectOption(partner.id);
+    const text = agreement.getByLabel('Agreement');
+    await page.waitForFunction((el) => el.value.includes('12%'), await text.elementHandle());
+    const filled = await text.inputValue();
+    assert.match(filled, new RegExp(`Parties: Northwind and ${partner.company}`));
+    assert.match(filled, /Commission: 12% of first-year revenue\n/);
+    await text.fill(`${filled}- Signed by: Dana Whitfield\n`);
+    await agreement.getByRole('button', { name: 'Copy' }).click();
+    assert.match(await page.evaluate(() => navigator.clipboard.readText()), /Signed by: Dana Whitfield/, 'the edited text is what is copied');
+
+    const intro = page.locator('section', { hasText: 'Intro request' }).last();
+    const picks = await intro.getByLabel('Outbound referral').locator('option').allTextContents();
+    assert.ok(picks.some((o) => o.startsWith('Sam Lee (Acme)')), picks.join(' | '));
+    assert.ok(!picks.some((o) => o.includes('Sent By Them')), 'an inbound referral is not offered');
+    await intro.getByLabel('Outbound referral').selectOption(out.id);
+    const introText = intro.getByLabel('Intro request');
+    await page.waitForFunction((el) => el.value.startsWith('Hi Dana'), await introText.elementHandle());
+    assert.match(await introText.inputValue(), /I think you'd be a great fit/, 'no line break in mid-sentence');
+    await introText.fill('Hi Dana, meet Sam.');
+    await intro.getByRole('button', { name: 'Copy' }).click();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'Hi Dana, meet Sam.');
+    await page.context().close();
+    assert.deepEqual(problems, []);
+  });
+
   test('a user added without a password gets a link, shown once; opening it sets a password and signs in', async () => {
     const name = unique('Invitee');
     const email = `${name.toLowerCase()}@e2e.test`;

@@ -92,7 +92,10 @@ describe('stored XSS in every text field renders as text', () => {
     };
     let partnerId;
     for (const collection of COLLECTIONS) {
-      const base = collection === 'partners' ? { nextReview: '2020-01-01', status: 'active' } : { partnerId };
+      // A referral partner, and an outbound referral: the page's agreement
+      // and intro request are filled from them.
+      const base = collection === 'partners' ? { nextReview: '2020-01-01', status: 'active', type: 'referral' }
+        : collection === 'referrals' ? { partnerId, direction: 'outbound' } : { partnerId };
       if (collection === 'checklists') {
         base.templateKey = 'new_partner';   // the onboarding page shows it
         base.items = [{ text: '<img src=x onerror=alert("checklists.item")>', done: false }, { text: '"><svg onload=alert(9)>', done: true }];
@@ -127,10 +130,11 @@ describe('stored XSS in every text field renders as text', () => {
       await page.waitForFunction(() => !document.querySelector('[aria-busy="true"], tr.loading'));
       await inert(page, key);
       for (const collection of COLLECTIONS) {
-        const table = page.locator(`.data-table[data-collection="${collection}"]`).first();
-        if (key === 'trash' || await table.count() === 0) continue;
-        // A page's table may be filtered (e.g. referral partners only).
-        const row = table.locator('tbody tr', { hasText: records[collection].main }).first();
+        const tables = page.locator(`.data-table[data-collection="${collection}"]`);
+        if (key === 'trash' || await tables.count() === 0) continue;
+        // A page's tables may be filtered (e.g. referral partners only, or
+        // inbound and outbound referrals apart).
+        const row = tables.locator('tbody tr', { hasText: records[collection].main }).first();
         if (await row.count() === 0) continue;
         assert.equal(await row.locator('img, svg[onload], script').count(), 0);
         await row.click();
@@ -156,9 +160,10 @@ describe('stored XSS in every text field renders as text', () => {
         opened.add('checklists');
       }
       if (key === 'referrals') {
-        await page.locator('.intro select').selectOption(records.referrals.id);
-        await page.waitForFunction(() => document.querySelector('.intro textarea')?.value.includes('alert'));
-        await inert(page, 'the intro composer');
+        await page.getByLabel('Outbound referral', { exact: true }).selectOption(records.referrals.id);
+        await page.getByLabel('Referral partner', { exact: true }).selectOption(records.partners.id);
+        await page.waitForFunction(() => [...document.querySelectorAll('.composer textarea')].every((t) => t.value.includes('alert')));
+        await inert(page, 'the agreement and intro composers');
       }
       await page.screenshot({ path: new URL(`xss-${key}.png`, SHOTS).pathname, fullPage: true });
     }
