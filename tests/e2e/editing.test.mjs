@@ -298,6 +298,45 @@ describe('editing', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('on a board, several cards move at once, all or none, with Undo', async () => {
+    const tag = unique('Multi');
+    const made = [];
+    for (const n of [1, 2, 3]) made.push(await newPartner(ann, { company: `${tag} ${n}` }));
+    const statusOf = async (p) => (await ann.get(`/partners/${p.id}`)).json.status;
+    const page = await newPage();
+    await signIn(page, ann.email);
+    await page.goto(`${ORIGIN}/#/overview`);
+    const board = page.locator('.kanban').first();
+    await board.getByPlaceholder('Search the board…').fill(tag);
+    const card = (n) => board.locator('.kanban-card', { hasText: `${tag} ${n}` });
+    await page.waitForFunction((t) => document.querySelectorAll('.kanban .kanban-card').length === 3
+      && [...document.querySelectorAll('.kanban .kanban-card')].every((c) => c.textContent.includes(t)), tag);
+    await card(1).locator('.card-pick').check();
+    await card(2).click({ modifiers: ['Control'] });
+    await board.getByText('2 selected').waitFor();
+    assert.equal(await page.locator('dialog.panel').count(), 0, 'a Ctrl-click selects, it does not open the record');
+    await card(1).dragTo(board.locator('.column[data-status="negotiating"]'));
+    await board.locator('.column[data-status="negotiating"] .kanban-card', { hasText: `${tag} 2` }).waitFor();
+    assert.deepEqual(await Promise.all(made.map(statusOf)), ['negotiating', 'negotiating', 'prospect'], 'the two selected moved, the third stayed');
+    await page.screenshot({ path: new URL('board-moved-together.png', SHOTS).pathname });
+    await page.locator('#toasts .toast', { hasText: 'Moved 2 cards' }).getByRole('button', { name: 'Undo' }).click();
+    await page.locator('#toasts .toast', { hasText: 'Undone' }).waitFor();
+    assert.deepEqual(await Promise.all(made.map(statusOf)), ['prospect', 'prospect', 'prospect'], 'Undo put each back');
+
+    // One of them changed by someone else meanwhile: none moves.
+    await board.locator('.column[data-status="prospect"] .kanban-card', { hasText: `${tag} 1` }).waitFor();
+    await card(1).locator('.card-pick').check();
+    await card(3).locator('.card-pick').check();
+    const current = (await ann.get(`/partners/${made[2].id}`)).json;
+    assert.equal((await ann.patch(`/partners/${made[2].id}`, { tier: 'premier' }, { headers: { 'if-match': `"${current.version}"` } })).status, 200);
+    await board.getByLabel('Move to').selectOption('active');
+    await board.getByRole('button', { name: 'Move', exact: true }).click();
+    await page.locator('#toasts .toast', { hasText: `someone else changed ${tag} 3` }).waitFor();
+    assert.deepEqual(await Promise.all(made.map(statusOf)), ['prospect', 'prospect', 'prospect'], 'all or none');
+    await page.context().close();
+    assert.deepEqual(problems, []);
+  });
+
   test('a user added without a password gets a link, shown once; opening it sets a password and signs in', async () => {
     const name = unique('Invitee');
     const email = `${name.toLowerCase()}@e2e.test`;

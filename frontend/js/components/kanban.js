@@ -3,8 +3,11 @@
 // quick add at the top of each column (a new record in that status).
 // Dragging a card to another column changes its status (PATCH with
 // If-Match): with a mouse, by touch (press and hold, then move), or with
-// the arrow keys on a focused card.  If someone else changed the record
-// first, the board shows their change and does not overwrite it.  The
+// the arrow keys on a focused card.  Several cards are selected with their
+// boxes (or Ctrl/⌘-click, or Space on a focused card) and move together,
+// all or none (POST /C/bulk with each card's version), with Undo.  If
+// someone else changed a record first, the board shows their change and
+// does not overwrite it.  The
 // filters are in the address (url.js), under the board's key.
 //
 // kanban({collection, title, key, onOpen, onAdd(status), subtitle(item), onMoved(item)}) → {element, reload}
@@ -73,9 +76,40 @@ export function kanban(options) {
   const element = h('section', { class: 'kanban', 'aria-labelledby': titleId, dataset: { collection: options.collection, table: key } },
     h('div', { class: 'table-head' }, h('h3', { id: titleId }, options.title), views.element),
     toolbar,
-    h('p', { id: helpId, class: 'muted small' }, 'Drag a card to another column to change its status (on a touch screen, press and hold it first), or focus a card and press ← or →. Enter opens it.'),
+    h('p', { id: helpId, class: 'muted small' }, 'Drag a card to another column to change its status (on a touch screen, press and hold it first), or focus a card and press ← or →. Enter opens it. Tick several cards (or Space on a card) to move them together.'),
+    selectionBar(),
     board);
   let columns = [];
+  const selected = new Set();   /* card ids */
+
+  // "N selected: Move to [status] · Clear", shown while cards are ticked.
+  function selectionBar() {
+    const moveId = uid('board-move');
+    const count = h('strong', { class: 'selection-count' });
+    const target = h('select', { id: moveId });
+    const bar = h('div', { class: 'bulk-bar board-selection', hidden: true, role: 'region', 'aria-label': 'Selected cards' },
+      count,
+      h('label', { for: moveId }, 'Move to'), target,
+      h('button', { type: 'button', class: 'primary', onclick: () => {
+        const index = columns.findIndex((c) => c.status === target.value);
+        if (index >= 0) moveMany([...selected], index);
+      } }, 'Move'),
+      h('button', { type: 'button', onclick: () => { selected.clear(); render(); } }, 'Clear'));
+    bar.update = () => {
+      bar.hidden = selected.size === 0;
+      count.textContent = `${selected.size} selected`;
+      const keep = target.value;
+      target.replaceChildren(...columns.map((c) => h('option', { value: c.status }, format.label(c.status))));
+      if (keep) target.value = keep;
+    };
+    selectionBar.node = bar;
+    return bar;
+  }
+  function toggle(id) {
+    if (selected.has(id)) selected.delete(id); else selected.add(id);
+    render();
+    board.querySelector(`[data-id="${CSS.escape(id)}"]`)?.focus();
+  }
 
   async function load(focusId = null) {
     board.setAttribute('aria-busy', 'true');
@@ -84,6 +118,10 @@ export function kanban(options) {
       for (const [name, value] of Object.entries(filters)) if (value && name !== 'view') query[name] = value;
       const answer = await api.get(`boards/${options.collection}`, query);
       columns = answer.columns;
+      // A selected card that left the board (filtered out, moved by
+      // someone else beyond the first cards) is no longer selected.
+      const shown = new Set(columns.flatMap((c) => c.items.map((i) => i.id)));
+      for (const id of [...selected]) if (!shown.has(id)) selected.delete(id);
       render();
       if (focusId) board.querySelector(`[data-id="${CSS.escape(focusId)}"]`)?.focus();
     } catch (e) {
@@ -94,6 +132,7 @@ export function kanban(options) {
   }
 
   function render() {
+    selectionBar.node.update();
     board.replaceChildren(...columns.map((column, index) => {
       const headingId = uid('column');
       const list = h('ul', { class: 'cards', 'aria-labelledby': headingId },
@@ -108,7 +147,7 @@ export function kanban(options) {
           event.preventDefault();
           event.currentTarget.classList.remove('drop');
           const id = event.dataTransfer.getData('text/plain');
-          if (id) move(id, index);
+          if (id) moveCard(id, index);
         },
       },
       h('header', null,
@@ -124,8 +163,9 @@ export function kanban(options) {
   }
 
   function card(item, columnIndex) {
+    const picked = selected.has(item.id);
     return h('li', {
-      class: 'card kanban-card',
+      class: `card kanban-card${picked ? ' selected' : ''}`,
       tabindex: 0,
       draggable: 'true',
       'aria-describedby': helpId,
@@ -137,11 +177,17 @@ export function kanban(options) {
       },
       ondragend: (event) => event.currentTarget.classList.remove('dragging'),
       ontouchstart: (event) => touchStart(event, item),
-      onclick: () => options.onOpen?.(item),
+      onclick: (event) => {
+        if (event.target.closest('input')) return;
+        if (event.ctrlKey || event.metaKey || event.shiftKey) toggle(item.id);
+        else options.onOpen?.(item);
+      },
       onkeydown: (event) => {
+        if (event.target !== event.currentTarget) return;
         if (event.key === 'Enter') { event.preventDefault(); options.onOpen?.(item); }
-        if (event.key === 'ArrowRight' && columnIndex < columns.length - 1) { event.preventDefault(); move(item.id, columnIndex + 1); }
-        if (event.key === 'ArrowLeft' && columnIndex > 0) { event.preventDefault(); move(item.id, columnIndex - 1); }
+        if (event.key === ' ') { event.preventDefault(); toggle(item.id); }
+        if (event.key === 'ArrowRight' && columnIndex < columns.length - 1) { event.preventDefault(); moveCard(item.id, columnIndex + 1); }
+        if (event.key === 'ArrowLeft' && columnIndex > 0) { event.preventDefault(); moveCard(item.id, columnIndex - 1); }
         if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
           event.preventDefault();
           const sibling = event.key === 'ArrowDown' ? event.currentTarget.nextElementSibling : event.currentTarget.previousElementSibling;
@@ -149,6 +195,8 @@ export function kanban(options) {
         }
       },
     },
+    h('input', { type: 'checkbox', class: 'card-pick', checked: picked, tabindex: -1, 'aria-label': `Select ${recordName(item)}`,
+      onchange: () => toggle(item.id) }),
     h('strong', null, recordName(item)),
     options.subtitle ? h('span', { class: 'muted small' }, options.subtitle(item)) : null);
   }
@@ -187,8 +235,61 @@ export function kanban(options) {
     const target = document.elementFromPoint(t.clientX, t.clientY)?.closest('.column');
     for (const column of board.querySelectorAll('.column')) column.classList.remove('drop');
     const index = target ? columns.findIndex((c) => c.status === target.dataset.status) : -1;
-    if (index >= 0) move(item.id, index);
+    if (index >= 0) moveCard(item.id, index);
   }, { passive: false });
+
+  // A card moved by drag or keys: with the others selected when it is one
+  // of them, else alone.
+  function moveCard(id, toIndex) {
+    if (selected.has(id) && selected.size > 1) moveMany([...selected], toIndex);
+    else move(id, toIndex);
+  }
+
+  // Several cards at once, all or none: each with the version it was drawn
+  // with, so a card someone else changed meanwhile stops the move (412, its
+  // name said) rather than being overwritten.  Undo puts each back.
+  async function moveMany(ids, toIndex) {
+    const to = columns[toIndex].status;
+    const items = columns.flatMap((c) => c.items).filter((i) => ids.includes(i.id) && i.status !== to);
+    if (!items.length) { selected.clear(); render(); return; }
+    const versions = Object.fromEntries(items.map((i) => [i.id, i.version]));
+    try {
+      const answer = await api.post(`${options.collection}/bulk`, { ids: items.map((i) => i.id), set: { status: to }, versions });
+      selected.clear();
+      announce(`${items.length} cards moved to ${format.label(to)}`);
+      const before = new Map(items.map((i) => [i.id, i.status]));
+      toast(`Moved ${items.length} cards to ${format.label(to)}.`, {
+        label: 'Undo',
+        run: async () => {
+          // Back to where each was, column by column, with the versions the move left.
+          const groups = new Map();
+          for (const saved of answer.items) {
+            const group = groups.get(before.get(saved.id)) || [];
+            group.push(saved);
+            groups.set(before.get(saved.id), group);
+          }
+          try {
+            for (const [status, group] of groups) {
+              await api.post(`${options.collection}/bulk`, { ids: group.map((r) => r.id), set: { status },
+                versions: Object.fromEntries(group.map((r) => [r.id, r.version])) });
+            }
+            toast('Undone.');
+          } catch (e) {
+            toast(`Could not undo: ${e.message}`);
+          }
+          await load();
+          options.onMoved?.();
+        },
+      });
+      await load();
+      options.onMoved?.(answer.items[0]);
+    } catch (e) {
+      const names = (e.ids || []).map((id) => recordName(items.find((i) => i.id === id) || { id })).join(', ');
+      toast(e.status === 412 ? `Not moved: someone else changed ${names} since the board was drawn; the board now shows their change.`
+        : `Not moved: ${e.message}${names ? ` (${names})` : ''}`);
+      await load();
+    }
+  }
 
   async function move(id, toIndex) {
     const from = columns.findIndex((c) => c.items.some((i) => i.id === id));
