@@ -75,6 +75,9 @@ describe('addresses, views and the keyboard', () => {
     await page.locator('dialog.panel h2', { hasText: p.company }).waitFor();
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.querySelector('dialog.panel[open]'));
+    // The dialog loses [open] at once; its close event, which goes Back, runs
+    // after, and Back itself changes the address later still.
+    await page.waitForURL((u) => !u.href.includes(p.id));
     assert.ok(!page.url().includes(p.id), 'closing leaves the record\'s address');
     await page.context().close();
   });
@@ -94,6 +97,7 @@ describe('addresses, views and the keyboard', () => {
     await missing.getByText('not one you may see').waitFor();
     await missing.getByRole('button', { name: 'Back to the page' }).click();
     await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+    await page.waitForURL(/#\/overview$/);   /* written by the dialog's close event, after [open] is gone */
     assert.match(page.url(), /#\/overview$/);
     await page.context().close();
   });
@@ -229,6 +233,7 @@ describe('addresses, views and the keyboard', () => {
     await panel.getByRole('button', { name: 'Create' }).click();
     await panel.waitFor({ state: 'detached' });
     await board.locator('.column[data-status="negotiating"] .kanban-card', { hasText: `${tag} Quick` }).waitFor();
+    await settled(page);   /* the table above the board has its new row too: nothing moves under the finger */
 
     // Touch: press and hold Alpha, move it onto Active, lift.
     await board.locator('.column[data-status="active"]').scrollIntoViewIfNeeded();
@@ -237,11 +242,15 @@ describe('addresses, views and the keyboard', () => {
     const cdp = await page.context().newCDPSession(page);
     const point = (x, y) => [{ x: Math.round(x), y: Math.round(y) }];
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: point(from.x + 20, from.y + 10) });
-    await page.waitForTimeout(450);
+    // Held long enough: the board marks the card (a move before that is a swipe).
+    await board.locator('.kanban-card.touch-dragging', { hasText: `${tag} Alpha` }).waitFor();
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: point((from.x + to.x) / 2, to.y + 40) });
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: point(to.x + 30, to.y + 60) });
+    // The card moves at once; the PATCH is sent after: wait for its answer before reading the record.
+    const patched = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes(`/partners/${a.id}`));
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
     await board.locator('.column[data-status="active"] .kanban-card', { hasText: `${tag} Alpha` }).waitFor();
+    assert.equal((await patched).status(), 200);
     await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
     assert.equal((await ann.get(`/partners/${a.id}`)).json.status, 'active', 'stored');
     await page.context().close();
