@@ -95,7 +95,7 @@ async function allRefused(headersFor, what) {
   assert.deepEqual(answered, [], `${what}: every route but the public ones answers 401`);
 }
 
-test('the public routes are exactly the health check, the OpenAPI document, sign-in and an invitation's use (router.c and the document)', async () => {
+test('the public routes are exactly the health check, the OpenAPI document, sign-in and the use of an invitation link (router.c and the document)', async () => {
   // router.c's table: {HTTP_METHOD, "pattern", check, handler, free, flags, ...}.
   const source = await readFile(new URL('../../fcgi/router.c', import.meta.url), 'utf8');
   const table = source.slice(source.indexOf('routes[] = {'));
