@@ -79,10 +79,14 @@ psql_super() {
 db_setup() {
     local var=$1
     # The owner holds the schema; the application role owns nothing and is
-    # subject to row-level security.
+    # subject to row-level security.  It switches to the portal's role for a
+    # partner's contact (sql/031), whose grants it does not inherit.
     psql_super "$var" -d postgres <<'EOF'
 select 'create role partnerships_owner login' where not exists (select from pg_roles where rolname = 'partnerships_owner') \gexec
-select 'create role partnerships_app login nosuperuser nocreatedb nocreaterole nobypassrls' where not exists (select from pg_roles where rolname = 'partnerships_app') \gexec
+select 'create role partnerships_app login nosuperuser nocreatedb nocreaterole nobypassrls noinherit' where not exists (select from pg_roles where rolname = 'partnerships_app') \gexec
+select 'create role partnerships_portal nologin nosuperuser nocreatedb nocreaterole nobypassrls' where not exists (select from pg_roles where rolname = 'partnerships_portal') \gexec
+alter role partnerships_app noinherit;
+select 'grant partnerships_portal to partnerships_app' where not pg_has_role('partnerships_app', 'partnerships_portal', 'MEMBER') \gexec
 select 'create database partnerships owner partnerships_owner' where not exists (select from pg_database where datname = 'partnerships') \gexec
 EOF
 }

@@ -29,6 +29,7 @@ enum {
 struct api_user {
     char id[API_ID_MAX + 1];
     bool admin;
+    bool partner;      /* a partner's contact: the portal's routes only */
     char *json;        /* the user as the API shows it; owned, freed with the request */
 };
 
@@ -66,6 +67,8 @@ enum route_flags {
     ROUTE_QUERY = 1 << 3,       /* takes query parameters (its check validates them) */
     ROUTE_CSV = 1 << 4,         /* takes a text/csv body (its check parses it) */
     ROUTE_IDEMPOTENT = 1 << 5,  /* takes Idempotency-Key: sent again, answered from the first (router.c) */
+    ROUTE_SELF = 1 << 6,        /* the user's own session and password: partner users too */
+    ROUTE_PORTAL = 1 << 7,      /* the partner portal: partner users only, as the role partnerships_portal */
 };
 
 typedef int (*route_fn)(struct request_ctx *ctx);

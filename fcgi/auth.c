@@ -35,7 +35,8 @@ static const struct {
     const char *name;
     const char *sql;
 } auth_sql[AUTH__MAX] = {
-    [AUTH_BEGIN] = {"auth_begin", "select id, role = 'admin', user_json::text from public.auth_begin($1::bytea)"},
+    [AUTH_BEGIN] = {"auth_begin",
+        "select id, role = 'admin', user_json::text, role = 'partner' from public.auth_begin($1::bytea)"},
     [AUTH_LOGIN_ATTEMPT] = {"auth_login_attempt",
         "select public.auth_login_attempt($1, $2, $3::integer, $4::integer, make_interval(mins => $5::integer))"},
     [AUTH_LOGIN_LOOKUP] = {"auth_login_lookup", "select user_id, password_hash from public.auth_login_lookup($1)"},
@@ -170,6 +171,7 @@ int auth_begin(struct request_ctx *ctx)
     } else if (db_rows(res) == 1) {
         snprintf(ctx->user.id, sizeof(ctx->user.id), "%s", db_value(res, 0, 0));
         ctx->user.admin = strcmp(db_value(res, 0, 1), "t") == 0;
+        ctx->user.partner = strcmp(db_value(res, 0, 3), "t") == 0;
         free(ctx->user.json);   /* a transaction run again (router.c) begins again */
         ctx->user.json = strdup(db_value(res, 0, 2));
         ctx->authenticated = ctx->user.json != NULL;

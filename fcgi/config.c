@@ -47,6 +47,8 @@ const struct config_setting config_settings[] = {
                                "passes as REMOTE_USER (auth_basic, auth_request, client\n"
                                "certificates); POST /session {} then signs in"},
     {"PARTNERSHIPS_REMOTE_USER_DOMAIN", "appended as @DOMAIN to sign-on names without one"},
+    {"PARTNERSHIPS_REFERRAL_PROTECTION_DAYS", "days a lead registered by a partner is theirs: another partner's\n"
+                                              "registration of it is refused (default 90)"},
     {"PARTNERSHIPS_PUBLIC_URL", "the app's address as its users reach it (https://partners.example.com/),\n"
                                 "for invitation links; unset: the request's scheme, host and port"},
     {NULL, NULL}
@@ -224,7 +226,8 @@ static int config_build(const struct config_file *file, struct config *next)
         config_int(file, "PARTNERSHIPS_LOGIN_MAX_FAILURES", 10, 1, 1000000, &next->login_max_failures) ||
         config_int(file, "PARTNERSHIPS_LOGIN_MAX_FAILURES_ADDRESS", 100, 1, 1000000,
                    &next->login_max_failures_address) ||
-        config_int(file, "PARTNERSHIPS_LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60, &next->login_window_minutes))
+        config_int(file, "PARTNERSHIPS_LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60, &next->login_window_minutes) ||
+        config_int(file, "PARTNERSHIPS_REFERRAL_PROTECTION_DAYS", 90, 1, 3650, &next->referral_protection_days))
         return -1;
     next->cookie_secure = secure != 0;
     mode = config_value(file, "PARTNERSHIPS_AUTH_MODE");

@@ -22,6 +22,7 @@ struct config {
     int login_window_minutes;       /* PARTNERSHIPS_LOGIN_WINDOW_MINUTES */
     bool trust_remote_user;         /* PARTNERSHIPS_AUTH_MODE=remote-user: nginx authenticates */
     char *remote_user_domain;       /* PARTNERSHIPS_REMOTE_USER_DOMAIN: appended to names without @ */
+    int referral_protection_days;   /* PARTNERSHIPS_REFERRAL_PROTECTION_DAYS: a registered lead is the first partner's */
     char *public_url;               /* PARTNERSHIPS_PUBLIC_URL: the app's address, for links (NULL: the request's) */
 };
 

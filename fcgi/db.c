@@ -36,6 +36,7 @@ struct db {
     unsigned long clock;
     bool begin_next, commit_next;             /* see db_exec() */
     int statement_timeout_ms;                 /* 0: the server's */
+    int protection_days;                      /* a lead's protection window (sql/031); 0: the database's 90 */
     bool hold_commit;                         /* db_hold_commit() */
     char last_state[6];                       /* SQLSTATE of the last result, "" if it succeeded */
     json_t *enums;         /* {"type_name": ["label", ...]} */
@@ -140,6 +141,11 @@ static int db_load_metadata(struct db *db)
     return db->enums && db->constraints ? 0 : -1;
 }
 
+void db_set_protection_days(struct db *db, int days)
+{
+    db->protection_days = days;
+}
+
 void db_set_statement_timeout(struct db *db, int seconds)
 {
     db->statement_timeout_ms = seconds * 1000;
@@ -158,7 +164,7 @@ static bool db_closed_by_server(PGconn *conn)
 
 int db_ensure(struct db *db)
 {
-    char setup[96];
+    char setup[160];
     PGresult *res;
 
     if (db->conn && PQstatus(db->conn) == CONNECTION_OK && PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
@@ -175,7 +181,8 @@ int db_ensure(struct db *db)
     }
     PQsetNoticeProcessor(db->conn, db_notice_ignore, NULL);
     /* Timestamps in API answers are UTC (sql/README.md "Records"). */
-    snprintf(setup, sizeof(setup), "set time zone 'UTC'; set statement_timeout = %d", db->statement_timeout_ms);
+    snprintf(setup, sizeof(setup), "set time zone 'UTC'; set statement_timeout = %d; set partnerships.protection_days = %d",
+             db->statement_timeout_ms, db->protection_days > 0 ? db->protection_days : 90);
     res = PQexec(db->conn, setup);
     if (PQresultStatus(res) != PGRES_COMMAND_OK || db_load_metadata(db)) {
         log_error("database session setup failed: %s", PQerrorMessage(db->conn));

@@ -27,6 +27,10 @@ void db_close(struct db *db);
  * from the next connection. */
 void db_set_statement_timeout(struct db *db, int seconds);
 
+/* The days a lead registered through the partner portal is protected
+ * (PARTNERSHIPS_REFERRAL_PROTECTION_DAYS), set on each connection. */
+void db_set_protection_days(struct db *db, int days);
+
 /* Connects (again) if the connection is missing or broken.  Returns 0, or -1
  * when the database cannot be reached now (answer 503). */
 int db_ensure(struct db *db);

@@ -17,7 +17,8 @@
 
 enum { INVITE_DAYS = 7 };
 
-enum invites_statement { INVITES_CREATE, INVITES_REVOKE, INVITES_ACCEPT, INVITES__MAX };
+enum invites_statement { INVITES_CREATE, INVITES_REVOKE, INVITES_ACCEPT, INVITES_PARTNER, INVITES_PARTNER_LIST,
+                         INVITES__MAX };
 
 static const struct {
     const char *name;
@@ -26,6 +27,9 @@ static const struct {
     [INVITES_CREATE] = {"invites_create",
         "select public.auth_invite_create($1, $2::bytea, make_interval(days => $3::integer))::text"},
     [INVITES_REVOKE] = {"invites_revoke", "select public.auth_invite_revoke($1)"},
+    [INVITES_PARTNER] = {"invites_partner",
+        "select public.auth_partner_invite($1, $2, $3, $4::bytea, make_interval(days => $5::integer))::text"},
+    [INVITES_PARTNER_LIST] = {"invites_partner_list", "select public.auth_partner_invites($1)::text"},
     [INVITES_ACCEPT] = {"invites_accept",
         "select public.auth_invite_accept($1::bytea, $2, $3::bytea, make_interval(hours => $4::integer), $5, $6)::text"},
 };
@@ -43,7 +47,7 @@ int invites_init(void)
 static struct pg_result *invites_run(struct request_ctx *ctx, enum invites_statement statement, int n,
                                      const char *const *values)
 {
-    return api_checked(ctx, db_run(ctx->db, invites_statements[statement], n, values), NULL);
+    return api_checked(ctx, db_run(ctx->db, invites_statements[statement], n, values), "users");
 }
 
 /* The app's address with the token after the #, which browsers never send
@@ -75,11 +79,13 @@ static json_t *invite_url(const struct request_ctx *ctx, const char *token)
     return json_string(url);
 }
 
-json_t *invite_new(struct request_ctx *ctx, const char *user_id)
+/* A new token, its hash in values[hash_at] and the days in values[days_at];
+ * statement makes the link and answers its JSON, to which the URL is added. */
+static json_t *invite_make(struct request_ctx *ctx, enum invites_statement statement, const char **values, int n,
+                           int hash_at, int days_at)
 {
     char token[AUTH_TOKEN_TEXT_BYTES], hash[2 * API_TOKEN_HASH_BYTES + 3], days[8];
     unsigned char raw_hash[API_TOKEN_HASH_BYTES];
-    const char *values[] = {user_id, hash, days};
     struct pg_result *res;
     json_t *invite;
 
@@ -87,7 +93,9 @@ json_t *invite_new(struct request_ctx *ctx, const char *user_id)
     auth_token_hash(token, raw_hash);
     auth_hash_text(raw_hash, hash);
     snprintf(days, sizeof(days), "%d", INVITE_DAYS);
-    if (!(res = invites_run(ctx, INVITES_CREATE, 3, values))) {
+    values[hash_at] = hash;
+    values[days_at] = days;
+    if (!(res = invites_run(ctx, statement, n, values))) {
         sodium_memzero(token, sizeof(token));
         return NULL;
     }
@@ -102,13 +110,65 @@ json_t *invite_new(struct request_ctx *ctx, const char *user_id)
     return invite;
 }
 
+json_t *invite_new(struct request_ctx *ctx, const char *user_id)
+{
+    const char *values[] = {user_id, NULL, NULL};
+
+    return invite_make(ctx, INVITES_CREATE, values, 3, 1, 2);
+}
+
+/* Answers 201 with a link just made. */
+static int invite_answer(struct request_ctx *ctx, json_t *invite)
+{
+    if (!invite)
+        return -1;
+    http_response_header(ctx->resp, "Location", "/api/v1/invites/%s", json_string_value(json_object_get(invite, "id")));
+    if (http_response_json_value(ctx->resp, 201, invite)) {
+        http_error(ctx->resp, 500, "out of memory");
+        json_decref(invite);
+        return -1;
+    }
+    json_decref(invite);
+    return 0;
+}
+
+/* POST /partners/{id}/invites {"email","name"}: 201 {"id","email","url",
+ * "expiresAt"}: a contact of the partner invited to the portal, by its
+ * owner or an admin (a user of the role partner, made now, with no
+ * password until the link is used); 404 a partner not theirs; 409 the email
+ * is a user's already. */
+int invites_partner_create(struct request_ctx *ctx)
+{
+    static const char *const names[] = {"email", "name"};
+    const char *values[5];
+
+    if (auth_check_strings(ctx, names, 2, NULL, 0) || auth_name_check(ctx, "name", 200))
+        return -1;
+    values[0] = ctx->ids[0];
+    values[1] = json_string_value(json_object_get(ctx->body, "email"));
+    values[2] = json_string_value(json_object_get(ctx->body, "name"));
+    return invite_answer(ctx, invite_make(ctx, INVITES_PARTNER, values, 5, 3, 4));
+}
+
+/* GET /partners/{id}/invites: 200 {"items":[{"id","email","name",
+ * "expiresAt"}]}, the partner's pending invitations (never their links). */
+int invites_partner_list(struct request_ctx *ctx)
+{
+    const char *values[] = {ctx->ids[0]};
+    struct pg_result *res = invites_run(ctx, INVITES_PARTNER_LIST, 1, values);
+
+    if (!res)
+        return -1;
+    http_response_json(ctx->resp, 200, db_value(res, 0, 0), db_length(res, 0, 0));
+    db_clear(res);
+    return 0;
+}
+
 /* POST /users/{id}/invites {}: 201 {"id","url","expiresAt"}, a new link for
  * the user (their earlier links end); admins only; 404 for no such user or
  * a disabled one. */
 int invites_create(struct request_ctx *ctx)
 {
-    json_t *invite;
-
     if (json_object_size(ctx->body)) {
         json_t *bad = json_object();
         const char *key;
@@ -119,16 +179,7 @@ int invites_create(struct request_ctx *ctx)
         http_error_fields(ctx->resp, 400, "this request takes an empty object {}", bad);
         return -1;
     }
-    if (!(invite = invite_new(ctx, ctx->ids[0])))
-        return -1;
-    http_response_header(ctx->resp, "Location", "/api/v1/invites/%s", json_string_value(json_object_get(invite, "id")));
-    if (http_response_json_value(ctx->resp, 201, invite)) {
-        http_error(ctx->resp, 500, "out of memory");
-        json_decref(invite);
-        return -1;
-    }
-    json_decref(invite);
-    return 0;
+    return invite_answer(ctx, invite_new(ctx, ctx->ids[0]));
 }
 
 /* DELETE /invites/{id}: 204 revoked; 404 for a link that is not pending or

@@ -15,5 +15,7 @@ json_t *invite_new(struct request_ctx *ctx, const char *user_id);
 int invites_create(struct request_ctx *ctx);
 int invites_delete(struct request_ctx *ctx);
 int invites_accept(struct request_ctx *ctx);
+int invites_partner_create(struct request_ctx *ctx);
+int invites_partner_list(struct request_ctx *ctx);
 
 #endif

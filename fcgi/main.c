@@ -8,6 +8,7 @@
 #include "entity.h"
 #include "figures.h"
 #include "invites.h"
+#include "portal.h"
 #include "server.h"
 #include "users.h"
 
@@ -43,7 +44,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "user") == 0)
         return cli_user(argc - 2, argv + 2);
     if (strcmp(argv[1], "serve") == 0) {
-        if (auth_init() || users_init() || invites_init() || figures_init()) {
+        if (auth_init() || users_init() || invites_init() || portal_init() || figures_init()) {
             fprintf(stderr, "partnerships: initialisation failed\n");
             return 1;
         }

@@ -294,14 +294,18 @@ static json_t *openapi_responses(const struct route *route, int ok, json_t *ok_s
     OPENAPI_ERROR("414");
     if (!(route->flags & ROUTE_PUBLIC)) {
         OPENAPI_ERROR("401");
-        if (route->method != HTTP_GET || (route->flags & ROUTE_ADMIN))
+        /* Every route but the user's own session and password is refused
+         * to someone: a partner's contact everywhere but the portal, and
+         * everyone else in the portal (router.c). */
+        if (route->method != HTTP_GET || (route->flags & ROUTE_ADMIN) || !(route->flags & ROUTE_SELF))
             OPENAPI_ERROR("403");
         /* A write: a unique field taken, the record busy or changed at the
          * same time (db.c), what it belongs to in the trash. */
         if (route->method != HTTP_GET)
             OPENAPI_ERROR("409");
     }
-    if (strstr(route->pattern, ":id"))
+    /* A record, or the portal of a partner gone to the trash. */
+    if (strstr(route->pattern, ":id") || (route->flags & ROUTE_PORTAL))
         OPENAPI_ERROR("404");
     if (conditional)
         OPENAPI_ERROR("412");
@@ -518,10 +522,17 @@ static json_t *openapi_route_operation(const struct route *route)
         size_t i;
         json_t *name;
 
-        /* "parameters": the names of whole-number query parameters. */
+        const char *key;
+        json_t *schema;
+
+        /* "parameters": the names of whole-number query parameters;
+         * "query": other query parameters, by name, with their schemas. */
         json_array_foreach(json_object_get(doc, "parameters"), i, name)
             json_array_append_new(params, openapi_parameter(json_string_value(name), "query",
                 json_pack("{s:s, s:i}", "type", "integer", "minimum", 0), "a whole number"));
+        json_object_foreach(json_object_get(doc, "query"), key, schema)
+            json_array_append_new(params, openapi_parameter(key, "query", json_incref(schema),
+                json_string_value(json_object_get(schema, "description"))));
     }
     op = json_pack("{s:s, s:[s], s:o, s:o}", "summary", route->summary, "tags", tag ? tag : "session",
                    "parameters", params,
@@ -556,6 +567,8 @@ static json_t *openapi_common_schemas(void)
         "  \"role\": {\"$ref\": \"#/components/schemas/Role\"}, \"disabled\": {\"type\": \"boolean\"},"
         "  \"createdAt\": {\"type\": \"string\", \"format\": \"date-time\"},"
         "  \"updatedAt\": {\"type\": \"string\", \"format\": \"date-time\"}, \"version\": {\"type\": \"integer\"},"
+        "  \"partnerId\": {\"type\": \"string\", \"nullable\": true,"
+        "   \"description\": \"a partner user's partner (role partner); null for everyone else\"},"
         "  \"hasPassword\": {\"type\": \"boolean\", \"nullable\": true,"
         "   \"description\": \"GET /users, to admins: whether the user can sign in with a password\"},"
         "  \"invite\": {\"type\": \"object\", \"nullable\": true, \"properties\": {\"id\": {\"type\": \"string\"},"

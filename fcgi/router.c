@@ -19,6 +19,7 @@
 #include "invites.h"
 #include "log.h"
 #include "openapi.h"
+#include "portal.h"
 #include "users.h"
 
 /* Paths are below /api/v1.  ":id" matches a record id, ":collection" the
@@ -36,6 +37,18 @@
 #define DOC_INVITE "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}," \
                    "\"url\":{\"type\":\"string\",\"description\":\"shown once\"}," \
                    "\"expiresAt\":{\"type\":\"string\",\"format\":\"date-time\"}}}"
+#define DOC_PORTAL_REFERRAL "{\"type\":\"object\",\"properties\":{" DOC_STRING("id") "," \
+    "\"direction\":{\"type\":\"string\",\"enum\":[\"inbound\",\"outbound\"]}," DOC_STRING("leadName") "," \
+    "\"leadCompany\":{\"type\":\"string\",\"nullable\":true},\"leadEmail\":{\"type\":\"string\",\"nullable\":true}," \
+    "\"status\":{\"type\":\"string\",\"enum\":[\"introduced\",\"qualified\",\"converted\",\"lost\"]}," \
+    "\"dealValue\":{\"type\":\"number\",\"nullable\":true},\"referredDate\":{\"type\":\"string\",\"format\":\"date\"}," \
+    "\"convertedDate\":{\"type\":\"string\",\"format\":\"date\",\"nullable\":true}," \
+    "\"commissionAmount\":{\"type\":\"number\",\"nullable\":true},\"commissionPaid\":{\"type\":\"boolean\"}," \
+    "\"leadOptIn\":{\"type\":\"boolean\"},\"partnerOptIn\":{\"type\":\"boolean\"}," \
+    "\"partnerAnsweredAt\":{\"type\":\"string\",\"format\":\"date-time\",\"nullable\":true," \
+    "\"description\":\"when the partner answered this intro in the portal\"},\"version\":{\"type\":\"integer\"}}," \
+    "\"additionalProperties\":false}"
+#define DOC_NULLABLE_STRING(name) "\"" name "\":{\"type\":\"string\",\"nullable\":true}"
 #define DOC_STRINGS(...) "{\"type\":\"object\",\"properties\":{" __VA_ARGS__ "}}"
 #define DOC_STRING(name) "\"" name "\":{\"type\":\"string\"}"
 #define DOC_TEMPLATE "{\"type\":\"object\",\"properties\":{" DOC_STRING("key") "," DOC_STRING("kind") "," \
@@ -64,13 +77,61 @@ static const struct route routes[] = {
      DOC_ID("acceptInvite") ",\"tag\":\"users\",\"errors\":[410,422],\"body\":{\"type\":\"object\","
      "\"required\":[\"token\",\"password\"],\"properties\":{" DOC_STRING("token") "," DOC_STRING("password")
      "}},\"response\":" DOC_SESSION "}"},
-    {HTTP_DELETE, "/session", NULL, auth_session_delete, NULL, 0,
+    {HTTP_GET, "/portal", NULL, portal_home, NULL, ROUTE_PORTAL,
+     "The partner portal's home (partner users only): their partner, its partner manager, its figures",
+     DOC_ID("getPortal") ",\"tag\":\"portal\",\"response\":{\"type\":\"object\",\"properties\":{"
+     "\"partner\":{\"type\":\"object\",\"properties\":{" DOC_STRING("id") "," DOC_STRING("company") ","
+     DOC_STRING("type") "," DOC_STRING("status") "," DOC_STRING("tier") "," DOC_NULLABLE_STRING("agreementUrl") ","
+     DOC_NULLABLE_STRING("commissionRate") "},\"additionalProperties\":false},"
+     "\"manager\":{\"type\":\"object\",\"nullable\":true,\"properties\":{" DOC_STRING("name") "," DOC_STRING("email") "}},"
+     "\"figures\":{\"type\":\"object\",\"properties\":{\"referralsMade\":{\"type\":\"integer\"},"
+     "\"referralsReceived\":{\"type\":\"integer\"},\"conversions\":{\"type\":\"integer\"},"
+     "\"revenueAttributed\":{\"type\":\"number\"},\"commissionPaid\":{\"type\":\"number\"},"
+     "\"pendingIntros\":{\"type\":\"integer\",\"description\":\"outbound intros waiting for the partner's answer\"}}}},"
+     "\"additionalProperties\":false}}"},
+    {HTTP_GET, "/portal/referrals", NULL, portal_referrals, NULL, ROUTE_PORTAL | ROUTE_QUERY,
+     "The partner's referrals, both directions (partner users only)",
+     DOC_ID("listPortalReferrals") ",\"tag\":\"portal\",\"parameters\":[\"limit\",\"offset\"],"
+     "\"query\":{\"direction\":{\"type\":\"string\",\"enum\":[\"inbound\",\"outbound\"]},"
+     "\"status\":{\"type\":\"string\",\"enum\":[\"introduced\",\"qualified\",\"converted\",\"lost\"]},"
+     "\"sort\":{\"type\":\"string\",\"description\":\"referredDate (default, newest first), leadName, leadCompany, "
+     "status, dealValue or direction; - before it for descending\"}},"
+     "\"response\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":"
+     DOC_PORTAL_REFERRAL "},\"total\":{\"type\":\"integer\"},\"limit\":{\"type\":\"integer\"},"
+     "\"offset\":{\"type\":\"integer\"}}}}"},
+    {HTTP_POST, "/portal/referrals", NULL, portal_register, NULL, ROUTE_PORTAL | ROUTE_JSON,
+     "Register a lead (partner users only): an inbound referral of their partner, status introduced; "
+     "a lead already registered within the protection window is a 409 that names no one",
+     DOC_ID("registerPortalReferral") ",\"tag\":\"portal\",\"ok\":201,\"errors\":[409],\"body\":{\"type\":\"object\","
+     "\"required\":[\"leadName\"],\"properties\":{" DOC_STRING("leadName") "," DOC_NULLABLE_STRING("leadCompany") ","
+     DOC_NULLABLE_STRING("leadEmail") ",\"dealValue\":{\"type\":\"number\",\"nullable\":true},"
+     DOC_NULLABLE_STRING("message") "}},\"response\":" DOC_PORTAL_REFERRAL "}"},
+    {HTTP_POST, "/portal/intros/:id", NULL, portal_answer, NULL, ROUTE_PORTAL | ROUTE_JSON,
+     "Answer an outbound intro to the partner, once (partner users only): its partnerOptIn; "
+     "another partner's or an inbound referral: 404; answered already: 409",
+     DOC_ID("answerPortalIntro") ",\"tag\":\"portal\",\"errors\":[409],\"body\":{\"type\":\"object\","
+     "\"required\":[\"accept\"],\"properties\":{\"accept\":{\"type\":\"boolean\"}}},"
+     "\"response\":" DOC_PORTAL_REFERRAL "}"},
+    {HTTP_GET, "/portal/campaigns", NULL, portal_campaigns, NULL, ROUTE_PORTAL,
+     "The partner's campaigns (partner users only)",
+     DOC_ID("listPortalCampaigns") ",\"tag\":\"portal\",\"response\":{\"type\":\"object\",\"properties\":{"
+     "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{" DOC_STRING("id") ","
+     DOC_STRING("name") "," DOC_STRING("type") "," DOC_STRING("status") ","
+     "\"startDate\":{\"type\":\"string\",\"format\":\"date\",\"nullable\":true},"
+     "\"endDate\":{\"type\":\"string\",\"format\":\"date\",\"nullable\":true},"
+     "\"deliverables\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"additionalProperties\":false}}}}}"},
+    {HTTP_GET, "/portal/shared-customers", NULL, portal_customers, NULL, ROUTE_PORTAL,
+     "The partner's shared customers (partner users only)",
+     DOC_ID("listPortalSharedCustomers") ",\"tag\":\"portal\",\"response\":{\"type\":\"object\",\"properties\":{"
+     "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{" DOC_STRING("id") ","
+     DOC_STRING("customer") "," DOC_NULLABLE_STRING("health") "},\"additionalProperties\":false}}}}}"},
+    {HTTP_DELETE, "/session", NULL, auth_session_delete, NULL, ROUTE_SELF,
      "Sign out: the session ends on the server. Sent with an API token, 400 and nothing ends: "
      "a token is revoked with DELETE /me/tokens/{id}",
      DOC_ID("signOut") ",\"ok\":204}"},
-    {HTTP_GET, "/me", NULL, auth_me, NULL, 0, "The signed-in user and a fresh CSRF token",
+    {HTTP_GET, "/me", NULL, auth_me, NULL, ROUTE_SELF, "The signed-in user and a fresh CSRF token",
      DOC_ID("getMe") ",\"response\":" DOC_SESSION "}"},
-    {HTTP_POST, "/me/password", NULL, auth_password_change, NULL, ROUTE_JSON,
+    {HTTP_POST, "/me/password", NULL, auth_password_change, NULL, ROUTE_JSON | ROUTE_SELF,
      "Change the own password; the user's other sessions end (the one the request came with goes on), "
      "and with endTokens true every API token of the user too, this request's own included",
      DOC_ID("changePassword") ",\"ok\":204,"
@@ -102,8 +163,21 @@ static const struct route routes[] = {
      "the user's earlier links end (admins only)",
      DOC_ID("inviteUser") ",\"tag\":\"users\",\"ok\":201,\"body\":{\"type\":\"object\"},"
      "\"response\":" DOC_INVITE "}"},
-    {HTTP_DELETE, "/invites/:id", NULL, invites_delete, NULL, ROUTE_ADMIN,
-     "Revoke a pending invitation link (admins only)",
+    {HTTP_POST, "/partners/:id/invites", NULL, invites_partner_create, NULL, ROUTE_JSON,
+     "Invite a contact of the partner to the partner portal (its owner or an admin): a user of the role partner, "
+     "and a single-use link (7 days) that sets their password, shown only here",
+     DOC_ID("invitePartnerContact") ",\"tag\":\"portal\",\"ok\":201,\"errors\":[409],\"body\":{\"type\":\"object\","
+     "\"required\":[\"email\",\"name\"],\"properties\":{" DOC_STRING("email") "," DOC_STRING("name") "}},"
+     "\"response\":{\"type\":\"object\",\"properties\":{" DOC_STRING("id") "," DOC_STRING("email") ","
+     "\"url\":{\"type\":\"string\",\"description\":\"shown once\"},"
+     "\"expiresAt\":{\"type\":\"string\",\"format\":\"date-time\"}}}}"},
+    {HTTP_GET, "/partners/:id/invites", NULL, invites_partner_list, NULL, 0,
+     "The partner's pending portal invitations, without their links (its owner or an admin)",
+     DOC_ID("listPartnerInvites") ",\"tag\":\"portal\",\"response\":{\"type\":\"object\",\"properties\":{"
+     "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{" DOC_STRING("id") ","
+     DOC_STRING("email") "," DOC_STRING("name") ",\"expiresAt\":{\"type\":\"string\",\"format\":\"date-time\"}}}}}}}"},
+    {HTTP_DELETE, "/invites/:id", NULL, invites_delete, NULL, 0,
+     "Revoke a pending invitation link (an admin, whoever made it, or the owner of the partner it invites to)",
      DOC_ID("revokeInvite") ",\"tag\":\"users\",\"ok\":204}"},
     {HTTP_PATCH, "/users/:id", NULL, users_patch, NULL, ROUTE_JSON | ROUTE_ADMIN,
      "Rename, change the role of, or disable a user (admins only); disabling ends their sessions and tokens",
@@ -536,6 +610,21 @@ static void router_run_authenticated(struct request_ctx *ctx)
         }
         if ((ctx->route->flags & ROUTE_ADMIN) && !ctx->user.admin) {
             http_error(ctx->resp, 403, "only an admin may do this");
+            db_command(ctx->db, "rollback");
+            return;
+        }
+        /* A partner's contact reaches the portal and their own session and
+         * password, nothing else; the portal is theirs alone, read as the
+         * role partnerships_portal (sql/031: its columns and rows only). */
+        if (ctx->user.partner ? !(ctx->route->flags & (ROUTE_SELF | ROUTE_PORTAL))
+                              : (ctx->route->flags & ROUTE_PORTAL) != 0) {
+            http_error(ctx->resp, 403, ctx->user.partner ? "a partner's contact may use the partner portal only"
+                                                         : "the portal is for partners' contacts");
+            db_command(ctx->db, "rollback");
+            return;
+        }
+        if ((ctx->route->flags & ROUTE_PORTAL) && db_command(ctx->db, "set local role partnerships_portal")) {
+            router_unavailable(ctx);
             db_command(ctx->db, "rollback");
             return;
         }

@@ -226,8 +226,10 @@ static void server_worker(int listen_fd)
     sigaddset(&term, SIGTERM);
     srandom((unsigned)getpid() ^ (unsigned)time(NULL));
     db = db_open(config.database_url);
-    if (db)
+    if (db) {
         db_set_statement_timeout(db, config.statement_timeout_seconds);
+        db_set_protection_days(db, config.referral_protection_days);
+    }
     if (!db || FCGX_InitRequest(&request, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR)) {
         log_error("worker setup failed");
         _exit(1);

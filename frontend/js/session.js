@@ -23,6 +23,12 @@ export function allUsers() {
   return [...users.values()];
 }
 
+// The company's own people: who can own a partner (a partner's contacts,
+// of the role partner, own nothing).
+export function teamUsers() {
+  return allUsers().filter((u) => u.role !== 'partner');
+}
+
 export async function loadUsers() {
   const list = await api.get('users');
   users = new Map(list.items.map((u) => [u.id, u]));

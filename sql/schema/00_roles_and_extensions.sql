@@ -8,7 +8,8 @@
 -- generic row triggers (row_touch: versions; oplog_write: the history).
 --
 -- The roles exist before this file runs (deploy/stack.sh db_setup): the
--- owner (partnerships_owner), who runs it, and partnerships_app.
+-- owner (partnerships_owner), who runs it, partnerships_app, and
+-- partnerships_portal (the partner portal's reading, 10).
 
 CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;
 
@@ -21,6 +22,7 @@ comment on collation public.natural_order is 'Text as people read it: numbers wi
 
 REVOKE USAGE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO partnerships_app;
+GRANT USAGE ON SCHEMA public TO partnerships_portal;
 
 -- Functions are not executable by PUBLIC: the ones the program calls are
 -- granted by name.  (This also writes out the extensions' functions'
@@ -35,6 +37,7 @@ language sql stable parallel safe
 as $$ select nullif(current_setting('partnerships.user_id', true), '') $$;
 COMMENT ON FUNCTION public.current_user_id() IS 'The user acting in this transaction (set by the program per request), or null.';
 grant execute on function public.current_user_id() to partnerships_app;
+grant execute on function public.current_user_id() to partnerships_portal;
 
 -- 21 characters of A-Za-z0-9_- (126 random bits), the id of every record:
 -- the first 21 characters of 16 random bytes in base64 (22 characters and
@@ -77,7 +80,9 @@ end
 $$;
 
 -- AFTER INSERT OR UPDATE on every entity: one oplog row with the changed
--- fields.  TG_ARGV[0] is the API collection name, TG_ARGV[1] the column that
+-- fields; the actor is partnerships.actor_id when it is set (a partner
+-- user's write made as their partner's owner, 031), else the acting user.
+-- TG_ARGV[0] is the API collection name, TG_ARGV[1] the column that
 -- holds the record's partner (or '' for none), the rest are columns never
 -- logged (secrets, derived figures).  A soft delete is the update that sets
 -- deleted_at, a restore the one that clears it.
@@ -107,7 +112,7 @@ begin
       else 'update' end;
   end if;
   insert into public.oplog (actor_user_id, entity, record_id, partner_id, op, changes)
-  values (public.current_user_id(), TG_ARGV[0], new.id,
+  values (coalesce(nullif(current_setting('partnerships.actor_id', true), ''), public.current_user_id()), TG_ARGV[0], new.id,
           case when TG_ARGV[1] <> '' then new_row ->> TG_ARGV[1] end,
           operation, changed);
   return null;

@@ -5,7 +5,8 @@
 
 CREATE TYPE public.user_role AS ENUM (
     'admin',
-    'member'
+    'member',
+    'partner'
 );
 
 CREATE TABLE public.users (
@@ -17,6 +18,8 @@ CREATE TABLE public.users (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     version integer DEFAULT 1 NOT NULL,
+    partner_id text,
+    CONSTRAINT users_partner_id_check CHECK (((role = 'partner'::public.user_role) = (partner_id IS NOT NULL))),
     CONSTRAINT users_email_check CHECK (((email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text) AND (length(email) <= 254))),
     CONSTRAINT users_name_check CHECK (((btrim(name) <> ''::text) AND (length(name) <= 200)))
 );
@@ -24,6 +27,7 @@ ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 
 CREATE UNIQUE INDEX users_email_key ON public.users USING btree (lower(email));
+CREATE INDEX users_partner_id_idx ON public.users USING btree (partner_id) WHERE (partner_id IS NOT NULL);
 
 ALTER TABLE public.users ENABLE ROW LEVEL SECURITY;
 
@@ -31,6 +35,8 @@ COMMENT ON TABLE public.users IS 'People who sign in. Never deleted: disabled in
 COMMENT ON CONSTRAINT users_email_check ON public.users IS 'must be an email address';
 COMMENT ON CONSTRAINT users_name_check ON public.users IS 'must be 1 to 200 characters';
 COMMENT ON INDEX public.users_email_key IS 'a user with this email exists already';
+comment on column public.users.partner_id is 'The partner a partner user (a contact, through the portal) belongs to; null for everyone else.';
+comment on constraint users_partner_id_check on public.users is 'a partner user belongs to a partner, and only a partner user does (invite them from the partner)';
 
 grant select on public.users to partnerships_app;
 grant update (name, role, disabled) on public.users to partnerships_app;
@@ -103,6 +109,16 @@ as $$
                  where u.id = public.current_user_id() and u.role = 'admin' and not u.disabled)
 $$;
 grant execute on function public.app_is_admin() to partnerships_app;
+grant execute on function public.app_is_admin() to partnerships_portal;
+
+-- The acting user's partner, when they are an enabled partner user.
+create function public.app_partner_id() returns text
+language sql stable security definer set search_path = ''
+as $$
+  select u.partner_id from public.users u
+   where u.id = public.current_user_id() and u.role = 'partner' and not u.disabled
+$$;
+grant execute on function public.app_partner_id() to partnerships_app, partnerships_portal;
 
 -- The API's view of a user: never a password hash.
 create function public.api_user(u public.users) returns json
@@ -110,7 +126,7 @@ language sql stable
 as $$
   select json_build_object('id', u.id, 'email', u.email, 'name', u.name, 'role', u.role,
                            'disabled', u.disabled, 'createdAt', u.created_at,
-                           'updatedAt', u.updated_at, 'version', u.version)
+                           'updatedAt', u.updated_at, 'version', u.version, 'partnerId', u.partner_id)
 $$;
 grant execute on function public.api_user(u public.users) to partnerships_app;
 
@@ -380,7 +396,7 @@ CREATE TRIGGER users_guard AFTER UPDATE ON public.users FOR EACH ROW EXECUTE FUN
 CREATE TRIGGER users_oplog AFTER INSERT OR UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION public.oplog_write('users', '');
 CREATE TRIGGER users_touch BEFORE UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION public.row_touch();
 
-create policy users_read on public.users for select using (public.current_user_id() is not null);
+create policy users_read on public.users for select to partnerships_app using (public.current_user_id() is not null);
 
 create policy users_update on public.users for update using ((select public.app_is_admin()));
 
@@ -437,20 +453,6 @@ end
 $$;
 grant execute on function public.auth_invite_create(p_user_id text, p_token_hash bytea, p_ttl interval) to partnerships_app;
 
--- Revokes a pending link: an admin's, or its maker's.  False when there is
--- no such pending link for this user to revoke.
-create function public.auth_invite_revoke(p_id text)
-returns boolean
-language sql volatile security definer set search_path = ''
-as $$
-  with revoked as (
-    update public.invites i set revoked_at = now()
-     where i.id = p_id and i.used_at is null and i.revoked_at is null
-       and (public.app_is_admin() or i.created_by = public.current_user_id())
-    returning 1)
-  select exists (select 1 from revoked)
-$$;
-grant execute on function public.auth_invite_revoke(p_id text) to partnerships_app;
 
 -- Uses a link: once, before it expires, for an enabled user.  Sets the
 -- password, ends the user's other sessions and links, and starts a session;

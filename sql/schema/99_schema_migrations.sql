@@ -39,4 +39,6 @@ insert into public.schema_migrations (version) values
   ('026_all_problems'),
   ('027_referral_figures'),
   ('028_invitations'),
-  ('029_roi_with_results');
+  ('029_roi_with_results'),
+  ('030_partner_role'),
+  ('031_partner_portal');

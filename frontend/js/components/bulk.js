@@ -9,7 +9,7 @@
 import { api } from '../api.js';
 import { h, uid } from '../dom.js';
 import * as format from '../format.js';
-import { allUsers } from '../session.js';
+import { teamUsers } from '../session.js';
 import { recordName } from './panel.js';
 import { toast } from './toast.js';
 
@@ -24,7 +24,7 @@ function valueControl(field) {
   const id = uid('bulk-value');
   if (field.enum || field.references === 'users') {
     const choices = field.enum ? field.enum.map((v) => [v, format.label(v)])
-      : allUsers().filter((u) => !u.disabled).map((u) => [u.id, `${u.name} (${u.email})`]);
+      : teamUsers().filter((u) => !u.disabled).map((u) => [u.id, `${u.name} (${u.email})`]);
     const input = h('select', { id }, field.nullable ? h('option', { value: '' }, '—') : null,
       choices.map(([v, t]) => h('option', { value: v }, t)));
     return { input, id, read: () => input.value || null };

@@ -7,12 +7,12 @@
 
 import { h, uid } from '../dom.js';
 import * as format from '../format.js';
-import { allUsers, isAdmin } from '../session.js';
+import { teamUsers, isAdmin } from '../session.js';
 
 export function filterChoices(field) {
   if (field.enum) return field.enum.map((v) => [v, format.label(v)]);
   if (field.references === 'users' && isAdmin()) {
-    return allUsers().map((u) => [u.id, `${u.name} (${u.email})${u.disabled ? ' · disabled' : ''}`]);
+    return teamUsers().map((u) => [u.id, `${u.name} (${u.email})${u.disabled ? ' · disabled' : ''}`]);
   }
   return null;
 }

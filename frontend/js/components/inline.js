@@ -10,7 +10,7 @@
 import { api, ApiError } from '../api.js';
 import { h } from '../dom.js';
 import * as format from '../format.js';
-import { allUsers } from '../session.js';
+import { teamUsers } from '../session.js';
 import { valueText } from './value.js';
 
 // The fields a cell can edit: text, numbers, dates, choices and owners.
@@ -23,7 +23,7 @@ export function editableInPlace(field) {
 function editor(field, value) {
   if (field.enum || field.references === 'users') {
     const choices = field.enum ? field.enum.map((v) => [v, format.label(v)])
-      : allUsers().filter((u) => !u.disabled || u.id === value).map((u) => [u.id, `${u.name} (${u.email})`]);
+      : teamUsers().filter((u) => !u.disabled || u.id === value).map((u) => [u.id, `${u.name} (${u.email})`]);
     const input = h('select', null, field.nullable ? h('option', { value: '' }, '—') : null,
       choices.map(([v, t]) => h('option', { value: v, selected: v === value }, t)));
     return { input, read: () => input.value || null };

@@ -10,7 +10,7 @@ import { api, ApiError } from '../api.js';
 import { announce, h, uid } from '../dom.js';
 import * as format from '../format.js';
 import { collection as describe } from '../schema.js';
-import { isAdmin, me, allUsers, userName } from '../session.js';
+import { isAdmin, me, teamUsers, userName } from '../session.js';
 import { partnerOptions } from './template.js';
 import { toast } from './toast.js';
 import { valueText } from './value.js';
@@ -25,7 +25,7 @@ export function recordName(record) {
 // The options of reference pickers, loaded once per panel.
 async function referenceOptions(target, record) {
   // Owners by name and email (names repeat); a disabled user is no new owner.
-  if (target === 'users') return allUsers().filter((u) => !u.disabled).map((u) => [u.id, `${u.name} (${u.email})`]);
+  if (target === 'users') return teamUsers().filter((u) => !u.disabled).map((u) => [u.id, `${u.name} (${u.email})`]);
   if (target === 'partners') return (await partnerOptions()).map((p) => [p.id, p.company]);
   if (target === 'templates') {
     const page = await api.get('templates');

@@ -90,7 +90,8 @@ export default {
         }
         return h('tr', null,
           h('td', null, u.name), h('td', null, u.email),
-          h('td', null, h('label', { class: 'visually-hidden', for: roleId }, `Role of ${u.name}`), role),
+          h('td', null, u.role === 'partner' ? 'Partner contact'
+            : [h('label', { class: 'visually-hidden', for: roleId }, `Role of ${u.name}`), role]),
           h('td', null, signInState(u)),
           h('td', { class: 'actions' }, ...actions));
       }));
