@@ -75,7 +75,8 @@ node_suite() {
         out=$(cat "$dir/$(basename "$f").out")
         rc=$(cat "$dir/$(basename "$f").rc")
         echo "$out" | grep -E '^# measured:' || true
-        echo "$out" | grep -B2 -A30 -E '^not ok|^# (cancelled|skipped|todo) [1-9]' | head -n 200 || true
+        # A failing subtest of a describe() is indented: its name and error too.
+        echo "$out" | grep -B2 -A30 -E '^ *not ok|^# (cancelled|skipped|todo) [1-9]' | head -n 200 || true
         pass=$(echo "$out" | awk '/^# pass /{print $3}')
         fail=$(echo "$out" | awk '/^# fail /{print $3}')
         other=$(echo "$out" | awk '/^# (cancelled|skipped|todo) /{n += $3} END {print n + 0}')

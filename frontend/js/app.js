@@ -10,6 +10,7 @@ import { loadTemplates } from './components/template.js';
 import { openRecord } from './components/panel.js';
 import { shortcuts } from './components/shortcuts.js';
 import * as url from './url.js';
+import { startPortal } from './portal.js';
 import overview from './views/overview.js';
 import comarketing from './views/comarketing.js';
 import integrations from './views/integrations.js';
@@ -166,6 +167,12 @@ function missingRecord(record, error) {
 }
 
 async function start() {
+  // A partner's contact: the partner portal's own pages, not the team's.
+  if (me().role === 'partner') {
+    frame = null;
+    startPortal(app, showSignIn);
+    return;
+  }
   await Promise.all([loadSchema(), loadUsers(), loadTemplates()]);
   frame = shell();
   shownPage = null;
@@ -188,8 +195,8 @@ function showSignIn() {
 // the token leaves the address bar and the history once it is used.
 function showInvite(token) {
   frame = null;
-  const { form, focus } = inviteForm(token, async () => {
-    history.replaceState(null, '', '#/overview');
+  const { form, focus } = inviteForm(token, async (user) => {
+    history.replaceState(null, '', user.role === 'partner' ? '#/home' : '#/overview');
     await start();
   });
   document.title = 'Welcome · Partnerships';

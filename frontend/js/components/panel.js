@@ -14,6 +14,7 @@ import { isAdmin, me, teamUsers, userName } from '../session.js';
 import { partnerOptions } from './template.js';
 import { toast } from './toast.js';
 import { valueText } from './value.js';
+import { portalAccess } from './portal_access.js';
 
 const NAME_FIELDS = ['company', 'name', 'leadName', 'customer', 'description', 'title'];
 
@@ -142,6 +143,7 @@ export async function openRecord(collectionName, existing, options = {}) {
   const figures = h('dl', { class: 'figures' });
   const form = h('form', { novalidate: true, class: 'record-form' });
   const history = h('section', { class: 'history', hidden: true, 'aria-label': 'History' });
+  const portal = collectionName === 'partners' && !creating ? portalAccess(record) : null;
   const saveButton = h('button', { type: 'submit', class: 'primary' }, creating ? 'Create' : 'Save');
   const tabs = creating ? null : h('div', { class: 'tabs', role: 'tablist' },
     h('button', { type: 'button', role: 'tab', 'aria-selected': 'true', onclick: () => showTab(false) }, 'Details'),
@@ -297,6 +299,7 @@ export async function openRecord(collectionName, existing, options = {}) {
     tabs.children[0].setAttribute('aria-selected', String(!historyTab));
     tabs.children[1].setAttribute('aria-selected', String(historyTab));
     form.hidden = historyTab;
+    if (portal) portal.hidden = historyTab;
     figures.hidden = historyTab || !figures.children.length;
     history.hidden = !historyTab;
     if (historyTab) await loadHistory();
@@ -326,7 +329,7 @@ export async function openRecord(collectionName, existing, options = {}) {
     h('header', { class: 'panel-head' },
       h('div', null, heading, meta),
       h('button', { type: 'button', class: 'icon', 'aria-label': 'Close', onclick: () => dialog.close() }, '×')),
-    ...[tabs, conflict, figures, form, history].filter(Boolean));
+    ...[tabs, conflict, figures, form, portal, history].filter(Boolean));
   renderHeader();
   await buildForm();
   document.body.append(dialog);

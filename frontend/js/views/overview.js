@@ -5,7 +5,7 @@ import { h } from '../dom.js';
 import * as format from '../format.js';
 import { dataTable } from '../components/table.js';
 import { kanban } from '../components/kanban.js';
-import { isAdmin } from '../session.js';
+import { allUsers, isAdmin, me } from '../session.js';
 import { newButton, opener, pageHeading, refresher } from './common.js';
 
 export function callout() {
@@ -23,6 +23,54 @@ export function callout() {
     } catch (e) {
       element.replaceChildren(h('p', { class: 'form-error' }, e.message));
     }
+  }
+  reload();
+  return { element, reload };
+}
+
+// What partners' contacts did in the portal since this user last looked
+// (leads registered, intros answered), from the oplog feed, each linking to
+// its record.  "Last looked" is the feed position kept in this browser when
+// the user marks them seen.
+const SEEN_KEY = () => `partnerships.portalSeen.${me().id}`;
+
+export function partnerActivity() {
+  const element = h('section', { class: 'block partner-activity', hidden: true, 'aria-label': 'From your partners' });
+  async function reload() {
+    const contacts = new Map(allUsers().filter((u) => u.role === 'partner').map((u) => [u.id, u]));
+    if (!contacts.size) { element.hidden = true; return; }
+    let since = Number(localStorage.getItem(SEEN_KEY()) || 0);
+    const done = [];
+    let last = since;
+    try {
+      for (let pages = 0; pages < 5; pages++) {
+        const feed = await api.get('oplog', { since, limit: 500 });
+        for (const row of feed.items) {
+          last = Math.max(last, row.seq);
+          if (row.entity === 'referrals' && contacts.has(row.actor?.id)) done.push(row);
+        }
+        if (feed.items.length < 500) break;
+        since = feed.items[feed.items.length - 1].seq;
+      }
+    } catch {
+      element.hidden = true;
+      return;
+    }
+    if (!done.length) { element.hidden = true; return; }
+    const what = (row) => {
+      const lead = row.changes?.leadName?.[1];
+      if (row.op === 'insert') return `registered the lead ${lead || ''}`.trim();
+      const answer = row.changes?.partnerOptIn?.[1];
+      return answer === true ? 'accepted an intro' : answer === false ? 'declined an intro' : 'changed a referral';
+    };
+    element.replaceChildren(
+      h('h3', null, `From your partners: ${format.number(done.length)} since you last looked`),
+      h('ul', { class: 'activity-list' }, done.slice(-20).reverse().map((row) => h('li', null,
+        h('a', { href: `#/overview/referrals/${encodeURIComponent(row.recordId)}` },
+          `${contacts.get(row.actor.id).name} ${what(row)}`),
+        h('span', { class: 'muted small' }, ` · ${format.timestamp(row.at)}`)))),
+      h('button', { type: 'button', onclick: () => { localStorage.setItem(SEEN_KEY(), String(last)); element.hidden = true; } }, 'Mark as seen'));
+    element.hidden = false;
   }
   reload();
   return { element, reload };
@@ -47,6 +95,7 @@ export default {
       pageHeading('Overview', 'Every partner you work with, where each stands, and what they bring in.',
         newButton('New partner', () => open('partners', null))),
       page.add(callout()).element,
+      page.add(partnerActivity()).element,
       page.add(dataTable({ collection: 'partners', title: 'Partners', columns, sort: 'company', onOpen: (r) => open('partners', r), empty: 'No partners yet: add the first with “New partner”.' })).element,
       page.add(board).element);
   },
