@@ -73,3 +73,44 @@ test('no error answer carries SQL, a path, a stack trace or a server message', a
   assert.equal((await m.get(`/partners/${p.id}`)).json.version, p.version, 'and nothing changed');
   assert.equal((await fetch(`${BASE}/health`)).status, 200);
 });
+
+test('the portal: no hostile request as a partner\'s contact gets a server error, internals, or anything changed', async () => {
+  const m = await newMember(await admin(), 'portal-attacked');
+  const p = await newPartner(m);
+  const intro = (await m.post('/referrals', { partnerId: p.id, direction: 'outbound', leadName: 'Intro' })).json;
+  const invite = (await m.post(`/partners/${p.id}/invites`, { email: `hostile-${Date.now()}@attack.example`, name: 'Hostile' })).json;
+  const contact = new Client();
+  const accepted = await contact.post('/invites/accept', { token: invite.url.split('token=')[1], password: 'contact-password-1' });
+  assert.equal(accepted.status, 200, accepted.text);
+  contact.csrf = accepted.json.csrfToken;
+  const before = (await contact.get('/portal')).json;
+  const huge = 'x'.repeat(100000);
+  const attempts = [
+    ['GET', `/portal/referrals?sort=${encodeURIComponent('lead_name;drop table referrals--')}`],
+    ['GET', `/portal/referrals?direction=${encodeURIComponent("inbound' or '1'='1")}`],
+    ['GET', '/portal/referrals?limit=99999999999999999999'],
+    ['GET', `/portal/referrals?partnerId=${p.id}`],
+    ['GET', '/portal/referrals?offset=-1'],
+    ['POST', '/portal/referrals', '{"leadName": '],
+    ['POST', '/portal/referrals', JSON.stringify({ leadName: huge })],
+    ['POST', '/portal/referrals', JSON.stringify({ leadName: 'x\u0000y' })],
+    ['POST', '/portal/referrals', JSON.stringify({ leadName: 'L', dealValue: 1e300 })],
+    ['POST', '/portal/referrals', JSON.stringify({ leadName: 'L', dealValue: 'NaN' })],
+    ['POST', '/portal/referrals', JSON.stringify({ leadName: 'L', direction: 'outbound' })],
+    ['POST', '/portal/referrals', JSON.stringify([{ leadName: 'L' }])],
+    ['POST', `/portal/intros/${encodeURIComponent("1' or 1=1 --")}`, JSON.stringify({ accept: true })],
+    ['POST', `/portal/intros/${intro.id}`, JSON.stringify({ accept: 1 })],
+    ['POST', `/portal/intros/${intro.id}`, '{"accept": tru'],
+    ['PATCH', `/referrals/${intro.id}`, JSON.stringify({ partnerOptIn: true })],
+    ['GET', `/partners/${p.id}`],
+    ['GET', '/oplog?since=0'],
+  ];
+  for (const [method, path, raw] of attempts) {
+    const r = await contact.req(method, path, raw === undefined ? {} : { raw, headers: { 'content-type': 'application/json' } });
+    assert.ok(r.status >= 400 && r.status < 500, `${method} ${path.slice(0, 60)}: a client error (${r.status})`);
+    assert.doesNotMatch(r.text, /select |insert |update public|public\.|pg_|ERROR:|DETAIL|CONTEXT|SQLSTATE|syntax error|\/work\/|\/usr\/|\.c:\d|at .*\(|Traceback|nginx\/\d/i,
+      `${method} ${path.slice(0, 60)} → ${r.status}: no internals in ${r.text.slice(0, 300)}`);
+  }
+  assert.deepEqual((await contact.get('/portal')).json, before, 'nothing changed');
+  assert.equal((await m.get(`/referrals/${intro.id}`)).json.partnerOptIn, false);
+});

@@ -104,3 +104,20 @@ run "create (JSON body)" -u "$base/partners" --method POST --data="$body" -H 'co
 run "patch (JSON body)" -u "$base/partners/$partner" --method PATCH --data='{"notes":"x","status":"active","tier":"premier"}' -H 'content-type: application/json'
 run "referral create (JSON, numbers)" -u "$base/referrals" --method POST -H 'content-type: application/json' \
     --data="{\"partnerId\":\"$partner\",\"direction\":\"inbound\",\"leadName\":\"Lee\",\"dealValue\":10,\"status\":\"converted\"}"
+
+# The partner portal, as a partner's contact: invited by the member to their
+# partner, the link used, then the same three kinds of target.
+invite=$(json -d "{\"email\":\"contact-$RANDOM$RANDOM@attack.example\",\"name\":\"Sqlmap Contact\"}" "$base/partners/$partner/invites" | field url 2>/dev/null)
+intro=$(json -d "{\"partnerId\":\"$partner\",\"direction\":\"outbound\",\"leadName\":\"Intro Lee\"}" "$base/referrals" | field id 2>/dev/null)
+rm -f "$out/jar"
+csrf=
+json -d "{\"token\":\"${invite##*token=}\",\"password\":\"contact-password-1\"}" "$base/invites/accept" >"$out/contact.json" ||
+    { echo "not ok - sqlmap: the partner's contact cannot sign in"; exit 0; }
+csrf=$(field csrfToken <"$out/contact.json" 2>/dev/null)
+cookie=$(awk '$6 == "partnerships_session" {print $7}' "$out/jar")
+[ -n "$csrf" ] && [ -n "$cookie" ] && [ -n "$intro" ] || { echo "not ok - sqlmap: the contact's session does not work"; exit 0; }
+run "portal referral list (as a partner's contact)" -u "$base/portal/referrals?direction=outbound&status=introduced&sort=-dealValue&limit=5&offset=0"
+run "portal lead registration (JSON body)" -u "$base/portal/referrals" --method POST -H 'content-type: application/json' \
+    --data='{"leadName":"Lee","leadCompany":"Acme","leadEmail":"lee@acme.example","dealValue":10,"message":"m"}'
+run "portal intro answer (id in the path, JSON body)" -u "$base/portal/intros/$intro*" --method POST -H 'content-type: application/json' \
+    --data='{"accept":true}'

@@ -184,4 +184,30 @@ describe('stored XSS in every text field renders as text', () => {
     await page.locator('main', { hasText: 'alert("users.name")' }).waitFor();
     await page.context().close();
   });
+
+  test('every page of the partner portal, as the partner\'s contact (named with a payload too)', async () => {
+    const invite = (await member.post(`/partners/${records.partners.id}/invites`,
+      { email: `${unique('xss-contact')}@api.test`, name: '<img src=x onerror=alert("contact.name")>' })).json;
+    // A lead the contact registers, with payloads, and an intro waiting for them.
+    const page = await newPage(browser, problems, { width: 390, height: 844 });
+    await page.goto(invite.url);
+    await page.getByLabel('Choose a password').fill('portal-password-1');
+    await page.getByLabel('Type it again').fill('portal-password-1');
+    await page.getByRole('button', { name: 'Set password and sign in' }).click();
+    await page.getByRole('heading', { name: 'Home' }).waitFor();
+    await page.goto(`${ORIGIN}/#/referrals`);
+    await page.getByLabel('Lead name').fill('<svg onload=alert("portal.leadName")>');
+    await page.getByLabel('Company').fill(`"><img src=x onerror=alert("portal.company")> ${unique('c')}`);
+    await page.getByLabel('Message for your partner manager').fill('<script>alert("portal.message")</script>');
+    await page.getByRole('button', { name: 'Register the lead' }).click();
+    await page.locator('table tbody tr', { hasText: 'alert("portal.leadName")' }).waitFor();
+    for (const key of ['home', 'referrals', 'intros', 'campaigns', 'customers']) {
+      await page.goto(`${ORIGIN}/#/${key}`);
+      await page.waitForLoadState('networkidle');
+      await inert(page, `portal ${key}`);
+      await page.screenshot({ path: new URL(`xss-portal-${key}.png`, SHOTS).pathname, fullPage: true });
+    }
+    assert.match(await page.locator('body').innerText(), /alert\(/, 'payloads are on the page as text');
+    await page.context().close();
+  });
 });
