@@ -222,3 +222,26 @@ test('a disabled contact is signed out; a deleted partner shows its contact noth
   assert.equal((await root.patch(`/users/${c.user.id}`, { disabled: true })).status, 200);
   assertError(await c.get('/me'), 401, 'unauthenticated');
 });
+
+test('a lead refused as registered takes as long as a lead refused for a bad email', async (t) => {
+  const taken = `${unique('taken')}@lead.test`;
+  assert.equal((await rival.contact.post('/portal/referrals', { leadName: 'Taken', leadEmail: taken })).status, 201);
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const timed = async (body) => {
+    const started = process.hrtime.bigint();
+    const r = await contact.post('/portal/referrals', body);
+    return { ms: Number(process.hrtime.bigint() - started) / 1e6, status: r.status };
+  };
+  const registered = [];
+  const invalid = [];
+  for (let i = 0; i < 16; i++) {
+    const a = await timed({ leadName: 'Again', leadEmail: taken });
+    const b = await timed({ leadName: 'Bad', leadEmail: `not an email ${i}` });
+    assert.deepEqual([a.status, b.status], [409, 422]);
+    registered.push(a.ms);
+    invalid.push(b.ms);
+  }
+  const [r, v] = [median(registered), median(invalid)];
+  t.diagnostic(`measured: median refusal ${r.toFixed(2)} ms for a registered lead, ${v.toFixed(2)} ms for a bad email (16 each)`);
+  assert.ok(Math.abs(r - v) < Math.max(3, 0.5 * Math.max(r, v)), `as long either way: ${r.toFixed(2)} vs ${v.toFixed(2)} ms`);
+});
