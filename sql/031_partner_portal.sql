@@ -244,6 +244,34 @@ create policy users_portal on public.users for select to partnerships_portal
 create policy partners_portal_writes on public.partners for select to partnerships_owner
   using (id = public.app_partner_id());
 
+-- A portal write is made as the acting partner user's partner's owner
+-- would make it, the oplog naming the partner user (partnerships.actor_id).
+-- portal_act() switches and returns the partner (null: no active partner,
+-- nothing switched); portal_acted() switches back.
+create function public.portal_act() returns text
+language plpgsql volatile security definer set search_path = ''
+as $$
+declare
+  mine text := public.app_partner_id();
+  partner_owner text;
+begin
+  select p.owner_user_id into partner_owner from public.partners p where p.id = mine and p.deleted_at is null;
+  if partner_owner is null then
+    return null;
+  end if;
+  perform set_config('partnerships.actor_id', public.current_user_id(), true);
+  perform set_config('partnerships.user_id', partner_owner, true);
+  return mine;
+end
+$$;
+
+create function public.portal_acted() returns void
+language sql volatile security definer set search_path = ''
+as $$
+  select set_config('partnerships.user_id', current_setting('partnerships.actor_id'), true),
+         set_config('partnerships.actor_id', '', true)
+$$;
+
 -- A lead registered through the portal: an inbound referral of the acting
 -- partner user's partner, status introduced, their message kept.  A lead
 -- already registered (by any partner) within the window: 409 with a message
@@ -254,26 +282,20 @@ returns text
 language plpgsql volatile security definer set search_path = ''
 as $$
 declare
-  me text := public.current_user_id();
-  mine text := public.app_partner_id();
-  partner_owner text;
+  mine text := public.portal_act();
   made text;
 begin
-  select p.owner_user_id into partner_owner from public.partners p where p.id = mine and p.deleted_at is null;
-  if partner_owner is null then
+  if mine is null then
     raise exception 'only an active partner''s contact may register a lead' using errcode = 'PT403';
   end if;
   perform public.lead_lock(p_lead_email, p_lead_company);
   if public.lead_registered(p_lead_email, p_lead_company, null) then
     raise exception 'this lead is already registered; ask your partner manager' using errcode = 'PT409';
   end if;
-  perform set_config('partnerships.actor_id', me, true);
-  perform set_config('partnerships.user_id', partner_owner, true);
   insert into public.referrals (partner_id, direction, status, lead_name, lead_company, lead_email, deal_value, partner_message)
   values (mine, 'inbound', 'introduced', p_lead_name, p_lead_company, p_lead_email, p_deal_value, p_message)
   returning id into made;
-  perform set_config('partnerships.user_id', me, true);
-  perform set_config('partnerships.actor_id', '', true);
+  perform public.portal_acted();
   return made;
 end
 $$;
@@ -286,31 +308,24 @@ returns boolean
 language plpgsql volatile security definer set search_path = ''
 as $$
 declare
-  me text := public.current_user_id();
-  mine text := public.app_partner_id();
-  partner_owner text;
+  mine text := public.portal_act();
   answered timestamptz;
 begin
-  select p.owner_user_id into partner_owner from public.partners p where p.id = mine and p.deleted_at is null;
-  if partner_owner is null then
+  if mine is null then
     return false;
   end if;
-  perform set_config('partnerships.actor_id', me, true);
-  perform set_config('partnerships.user_id', partner_owner, true);
   select r.partner_answered_at into answered from public.referrals r
    where r.id = p_id and r.partner_id = mine and r.direction = 'outbound' and r.deleted_at is null
    for update;
   if not found then
-    perform set_config('partnerships.user_id', me, true);
-    perform set_config('partnerships.actor_id', '', true);
+    perform public.portal_acted();
     return false;
   end if;
   if answered is not null then
     raise exception 'you answered this intro already' using errcode = 'PT409';
   end if;
   update public.referrals set partner_opt_in = p_accept, partner_answered_at = now() where id = p_id;
-  perform set_config('partnerships.user_id', me, true);
-  perform set_config('partnerships.actor_id', '', true);
+  perform public.portal_acted();
   return true;
 end
 $$;

@@ -9,12 +9,10 @@
 // left in var/test/screenshots.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
 import { admin, newMember, newPartner, unique, MEMBER_PASSWORD } from '../api/lib.mjs';
-import { ORIGIN, SHOTS, PAGES, launch, signIn } from './lib.mjs';
+import { ORIGIN, SHOTS, PAGES, launch, signIn, axe } from './lib.mjs';
 
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let browser;
 let root;
@@ -37,12 +35,6 @@ const companies = async (page, key = 'partners', field = 'company') => {
   return table(page, key).locator(`tbody tr td[data-field="${field}"]`).allTextContents();
 };
 
-async function axe(page, label) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(serious.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`), []);
-}
 
 describe('addresses, views and the keyboard', () => {
   before(async () => {

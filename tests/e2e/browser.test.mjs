@@ -7,12 +7,10 @@
 // are left in var/test/screenshots to be looked at.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
 import { admin, newMember, newPartner, unique, MEMBER_PASSWORD } from '../api/lib.mjs';
-import { ORIGIN, SHOTS, PAGES, launch, newPage as openPage, signIn } from './lib.mjs';
+import { ORIGIN, SHOTS, PAGES, launch, newPage as openPage, signIn, axe } from './lib.mjs';
 
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let browser;
 let adminApi;
@@ -26,12 +24,6 @@ const partnersTable = (page) => page.locator('.data-table[data-collection="partn
 const card = (page, company) => page.locator('.kanban[data-collection="partners"] .kanban-card', { hasText: company });
 const column = (page, status) => page.locator(`.kanban[data-collection="partners"] .column[data-status="${status}"]`);
 
-async function axe(page, label) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(serious.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`), []);
-}
 
 describe('the browser app', () => {
   before(async () => {

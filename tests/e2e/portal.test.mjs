@@ -5,12 +5,10 @@
 // sees both on the overview, and the contact named in the record's history.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
 import { admin, newMember, newPartner, unique } from '../api/lib.mjs';
-import { ORIGIN, SHOTS, launch, newPage as openPage, signIn } from './lib.mjs';
+import { ORIGIN, SHOTS, launch, newPage as openPage, signIn, axe } from './lib.mjs';
 
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let browser;
 let owner;
 let partner;
@@ -18,12 +16,6 @@ let intro;
 const problems = [];
 const newPage = (viewport) => openPage(browser, problems, viewport);
 
-async function axe(page, label) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(serious.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`), []);
-}
 
 describe('the partner portal', () => {
   before(async () => {

@@ -10,6 +10,7 @@ import * as format from '../format.js';
 import { allUsers, isAdmin, loadUsers } from '../session.js';
 import { toast } from './toast.js';
 import { confirmAction } from './confirm.js';
+import { showOnce } from './shown_once.js';
 
 export function portalAccess(partner) {
   const list = h('ul', { class: 'portal-people' });
@@ -59,13 +60,11 @@ export function portalAccess(partner) {
       try {
         const made = await api.post(`partners/${partner.id}/invites`, data);
         form.reset();
-        const value = h('code', { class: 'token-value' }, made.url);
-        shown.replaceChildren(
-          h('p', null, h('strong', null, `The portal link for ${data.name} (${made.email}): `),
-            `send it to them; it works once, until ${format.timestamp(made.expiresAt)}, and is not shown again.`),
-          value,
-          h('button', { type: 'button', onclick: () => navigator.clipboard?.writeText(made.url).then(() => toast('Link copied.'), () => { getSelection().selectAllChildren(value); toast('Press Ctrl+C to copy.'); }) }, 'Copy link'));
-        shown.hidden = false;
+        showOnce(shown, {
+          title: `The portal link for ${data.name} (${made.email}):`,
+          text: `send it to them; it works once, until ${format.timestamp(made.expiresAt)}, and is not shown again.`,
+          value: made.url,
+        });
         reload();
       } catch (e) {
         error.textContent = Object.entries(e.fields || {}).map(([k, v]) => `${format.label(k)}: ${v}`).join('; ') || e.message;

@@ -5,6 +5,7 @@ import { api } from '../api.js';
 import { h, uid } from '../dom.js';
 import * as format from '../format.js';
 import { confirmAction } from '../components/confirm.js';
+import { showOnce } from '../components/shown_once.js';
 import { toast } from '../components/toast.js';
 import { me } from '../session.js';
 import { pageHeading, section } from './common.js';
@@ -71,11 +72,8 @@ function tokens() {
       try {
         const made = await api.post('me/tokens', { name: form.elements.name.value.trim() });
         form.reset();
-        const value = h('code', { class: 'token-value' }, made.token);
-        shown.replaceChildren(h('p', null, h('strong', null, `The token “${made.name}”: copy it now, it is not shown again.`)), value,
-          h('button', { type: 'button', onclick: () => navigator.clipboard?.writeText(made.token).then(() => toast('Copied.')) }, 'Copy'));
+        showOnce(shown, { title: `The token “${made.name}”:`, text: 'copy it now, it is not shown again.', value: made.token });
         shown.dataset.id = made.id;
-        shown.hidden = false;
         reload();
       } catch (e) {
         error.textContent = Object.values(e.fields || {}).join('; ') || e.message;

@@ -8,23 +8,16 @@ import { h, uid } from '../dom.js';
 import * as format from '../format.js';
 import { toast } from '../components/toast.js';
 import { confirmAction } from '../components/confirm.js';
+import { showOnce } from '../components/shown_once.js';
 import { loadUsers, me } from '../session.js';
 import { pageHeading, section } from './common.js';
 
-// Shown once, where the admin can copy it: the server keeps only its hash.
 function showLink(box, user, invite) {
-  const value = h('code', { class: 'token-value' }, invite.url);
-  box.replaceChildren(
-    h('p', null, h('strong', null, `The invitation link for ${user.name} (${user.email}): `),
-      `send it to them; it works once, until ${format.timestamp(invite.expiresAt)}, and is not shown again.`),
-    value,
-    h('button', {
-      type: 'button',
-      onclick: () => navigator.clipboard?.writeText(invite.url).then(() => toast('Link copied.'),
-        () => { getSelection().selectAllChildren(value); toast('Press Ctrl+C to copy: the browser did not allow copying.'); }),
-    }, 'Copy link'));
-  box.hidden = false;
-  box.scrollIntoView({ block: 'nearest' });
+  showOnce(box, {
+    title: `The invitation link for ${user.name} (${user.email}):`,
+    text: `send it to them; it works once, until ${format.timestamp(invite.expiresAt)}, and is not shown again.`,
+    value: invite.url,
+  });
 }
 
 function signInState(u) {
