@@ -337,6 +337,19 @@ describe('editing', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('a page with several partner pickers asks for the partners once', async () => {
+    const page = await newPage();
+    await signIn(page, ann.email);
+    const asked = [];
+    page.on('request', (r) => { if (/\/api\/v1\/partners\?.*limit=500/.test(r.url())) asked.push(r.url()); });
+    await page.goto(`${ORIGIN}/#/co-marketing`);
+    await page.locator('.start-form select option').nth(1).waitFor({ state: 'attached' });
+    await page.waitForLoadState('networkidle');
+    assert.ok(await page.locator('.start-form select').count() >= 2, 'several start forms, each with a partner picker');
+    assert.equal(asked.length, 1, `one request, not one per picker: ${asked.length}`);
+    await page.context().close();
+  });
+
   test('a user added without a password gets a link, shown once; opening it sets a password and signs in', async () => {
     const name = unique('Invitee');
     const email = `${name.toLowerCase()}@e2e.test`;

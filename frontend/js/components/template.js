@@ -18,8 +18,14 @@ export function templatesOf(kind) {
   return templates.filter((t) => t.kind === kind);
 }
 
-export async function partnerOptions(refresh = false) {
-  if (!partnerChoices || refresh) partnerChoices = (await api.get('partners', { limit: 500, sort: 'company' })).items;
+// The user's partners for the pickers: one request however many pickers
+// ask at once (a page's start forms all ask as they are drawn).
+export function partnerOptions(refresh = false) {
+  if (!partnerChoices || refresh) {
+    const asked = api.get('partners', { limit: 500, sort: 'company' }).then((page) => page.items);
+    partnerChoices = asked;
+    asked.catch(() => { if (partnerChoices === asked) partnerChoices = null; });   /* asked again next time */
+  }
   return partnerChoices;
 }
 
