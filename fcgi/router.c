@@ -179,8 +179,9 @@ static const struct route routes[] = {
     {HTTP_DELETE, "/invites/:id", NULL, invites_delete, NULL, 0,
      "Revoke a pending invitation link (an admin, whoever made it, or the owner of the partner it invites to)",
      DOC_ID("revokeInvite") ",\"tag\":\"users\",\"ok\":204}"},
-    {HTTP_PATCH, "/users/:id", NULL, users_patch, NULL, ROUTE_JSON | ROUTE_ADMIN,
-     "Rename, change the role of, or disable a user (admins only); disabling ends their sessions and tokens",
+    {HTTP_PATCH, "/users/:id", NULL, users_patch, NULL, ROUTE_JSON,
+     "Rename, change the role of, or disable a user (admins; a partner's owner may disable or enable its portal "
+     "contacts); disabling ends their sessions and tokens",
      DOC_ID("updateUser") ",\"tag\":\"users\",\"body\":{\"type\":\"object\",\"properties\":{" DOC_STRING("name")
      ",\"role\":{\"$ref\":\"#/components/schemas/Role\"},\"disabled\":{\"type\":\"boolean\"}}},"
      "\"response\":" DOC_USER "}"},

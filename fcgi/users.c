@@ -150,8 +150,9 @@ int users_create(struct request_ctx *ctx)
     return 0;
 }
 
-/* PATCH /users/{id} {"name","role","disabled"}: 200 the user; 403 members;
- * 404; 409 demoting or disabling the last admin; 412 stale If-Match.
+/* PATCH /users/{id} {"name","role","disabled"}: 200 the user; 403 members
+ * (but {"disabled"} of a contact of a partner they own); 404; 409 demoting
+ * or disabling the last admin; 412 stale If-Match.
  * Disabling ends the user's sessions and tokens (a trigger does it). */
 int users_patch(struct request_ctx *ctx)
 {
@@ -179,6 +180,12 @@ int users_patch(struct request_ctx *ctx)
         return -1;
     }
     json_decref(bad);
+    /* A member may only enable or disable a contact of a partner they own
+     * (the row policies admit no other user's row to them: 404). */
+    if (!ctx->user.admin && (name || json_object_get(ctx->body, "role") || !disabled)) {
+        http_error(ctx->resp, 403, "only an admin may do this");
+        return -1;
+    }
     if (auth_name_check(ctx, "name", 200) || users_role(ctx, &role))
         return -1;
     snprintf(version, sizeof(version), "%lld", ctx->if_match);

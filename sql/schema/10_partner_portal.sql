@@ -140,6 +140,14 @@ create policy users_portal on public.users for select to partnerships_portal
   using (id = public.current_user_id()
          or id = (select p.owner_user_id from public.partners p where p.id = (select public.app_partner_id())));
 
+-- A partner's owner enables and disables its contacts (the program lets a
+-- member change only that); they stay that partner's contacts.
+create policy users_update_contacts on public.users for update to partnerships_app
+  using (role = 'partner' and exists (select 1 from public.partners p
+                                       where p.id = partner_id and p.owner_user_id = public.current_user_id()))
+  with check (role = 'partner' and exists (select 1 from public.partners p
+                                            where p.id = partner_id and p.owner_user_id = public.current_user_id()));
+
 -- The portal's writing functions run as the schema's owner, whose reads
 -- row-level security also governs: it sees the acting partner user's own
 -- partner, to find its owner.

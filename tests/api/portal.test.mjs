@@ -212,15 +212,20 @@ test('an outbound intro waits in the portal; the partner answers it once; the ow
   assert.deepEqual(change.changes.partnerOptIn, [false, true]);
 });
 
-test('a disabled contact is signed out; a deleted partner shows its contact nothing', async () => {
+test('a deleted partner shows its contact nothing; its owner disables the contact (and only that)', async () => {
   const p = await newPartner(owner, { company: unique('Short Lived') });
   const c = await portalUser(owner, p.id);
   assert.equal((await c.get('/portal')).status, 200);
   assert.equal((await owner.del(`/partners/${p.id}`)).status, 204);
   assertError(await c.get('/portal'), 404, 'not_found');
   assertError(await c.post('/portal/referrals', { leadName: 'Nope' }), 403, 'forbidden');
-  assert.equal((await root.patch(`/users/${c.user.id}`, { disabled: true })).status, 200);
+  assert.equal((await owner.post(`/partners/${p.id}/restore`)).status, 200);
+  assertError(await owner.patch(`/users/${c.user.id}`, { name: 'Renamed' }), 403, 'forbidden', [], 'an owner only disables or enables');
+  assertError(await rival.owner.patch(`/users/${c.user.id}`, { disabled: true }), 404, 'not_found', [], 'another partner\'s contact');
+  assertError(await owner.patch(`/users/${rival.owner.user.id}`, { disabled: true }), 404, 'not_found', [], 'a colleague');
+  assert.equal((await owner.patch(`/users/${c.user.id}`, { disabled: true })).status, 200, 'the partner\'s owner disables its contact');
   assertError(await c.get('/me'), 401, 'unauthenticated');
+  assert.equal((await owner.patch(`/users/${c.user.id}`, { disabled: false })).status, 200, 'and enables them again');
 });
 
 test('a lead refused as registered takes as long as a lead refused for a bad email', async (t) => {

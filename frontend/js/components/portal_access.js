@@ -1,5 +1,5 @@
 // A partner's access to the partner portal, on its record: its contacts who
-// can sign in (admins disable them), its pending invitations (revoked here),
+// can sign in (disabled or enabled here), its pending invitations (revoked here),
 // and a form to invite a contact, whose single-use link is shown once.
 //
 // portalAccess(partner) → <section>
@@ -7,7 +7,7 @@
 import { api } from '../api.js';
 import { h, uid } from '../dom.js';
 import * as format from '../format.js';
-import { allUsers, isAdmin, loadUsers } from '../session.js';
+import { allUsers, loadUsers } from '../session.js';
 import { toast } from './toast.js';
 import { confirmAction } from './confirm.js';
 import { showOnce } from './shown_once.js';
@@ -28,14 +28,14 @@ export function portalAccess(partner) {
     const rows = [
       ...contacts.filter((u) => !invited.has(u.email.toLowerCase())).map((u) => h('li', null,
         h('span', null, `${u.name} (${u.email})`), ' ', h('span', { class: 'muted small' }, u.disabled ? 'disabled' : 'can sign in'),
-        isAdmin() ? h('button', {
+        h('button', {
           type: 'button',
           onclick: async () => {
             if (!u.disabled && !await confirmAction({ title: `Disable ${u.name}?`, text: `${u.name} can no longer sign in to the partner portal.`, action: 'Disable' })) return;
             try { await api.patch(`users/${u.id}`, { disabled: !u.disabled }); } catch (e) { toast(e.message); }
             reload();
           },
-        }, u.disabled ? 'Enable' : 'Disable') : null)),
+        }, u.disabled ? 'Enable' : 'Disable'))),
       ...pending.map((i) => h('li', null,
         h('span', null, `${i.name} (${i.email})`), ' ', h('span', { class: 'muted small' }, `invited · link until ${format.timestamp(i.expiresAt)}`),
         h('button', {
