@@ -5,7 +5,7 @@
 -- more than their own; it writes nothing directly.
 \set ON_ERROR_STOP 1
 begin;
-select plan(14);
+select plan(16);
 
 insert into public.users (id, email, name, role) values
   ('pt_own', 'own@pt.test', 'Owner', 'member'), ('pt_oth', 'oth@pt.test', 'Other', 'member');
@@ -34,6 +34,11 @@ select throws_ok($$select notes from public.referrals$$, '42501', NULL, 'without
 select is((select count(*)::int from public.campaigns), 1, 'their partner''s campaigns');
 select is((select array_agg(name order by name) from public.users), array['Contact', 'Owner'], 'themself and their partner manager, no other user');
 select throws_ok($$select count(*) from public.oplog$$, '42501', NULL, 'no history');
+select is((select array_agg(t order by t) from unnest(array['integrations', 'integration_ideas', 'checklists', 'views',
+            'invites', 'lead_registry', 'partner_totals', 'api_tokens', 'sessions', 'user_credentials', 'idempotency_keys']) t
+           where has_table_privilege('partnerships_portal', 'public.' || t, 'select')), null,
+          'no other table is readable at all');
+select is((select count(*)::int from public.shared_customers), 0, 'shared customers: their partner''s (none here)');
 select throws_ok($$insert into public.referrals (partner_id, direction, lead_name) values ('$$ || :'mine' || $$', 'inbound', 'X')$$,
                  '42501', NULL, 'no direct write');
 select set_config('partnerships.user_id', 'pt_own', true) \g /dev/null
