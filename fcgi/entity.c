@@ -790,7 +790,7 @@ int entity_history(struct request_ctx *ctx)
 
 static bool entity_reserved_param(const char *name)
 {
-    static const char *const reserved[] = {"limit", "offset", "sort", "q", "deleted"};
+    static const char *const reserved[] = {"limit", "offset", "sort", "q", "deleted", "fields"};
 
     for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
         if (strcmp(name, reserved[i]) == 0)
@@ -934,6 +934,51 @@ static void entity_sort(const struct entity *e, const char *spec, struct entity_
     free(copy);
 }
 
+/* ?fields=a,b,c: the SQL of a record's JSON with only those fields (and
+ * its id, always), in the record's order, from their declared values; NULL
+ * with the problem in bad for a name that is no field (or none at all). */
+static char *entity_fields_json_sql(const struct entity *e, const char *wanted, json_t *bad)
+{
+    struct entity_sql sql = {0};
+    char *copy = strdup(wanted), *save = NULL, *name, *out = NULL;
+    bool *chosen = calloc(e->nfields ? e->nfields : 1, sizeof(*chosen));
+    size_t n = 0;
+
+    if (!copy || !chosen) {
+        free(copy);
+        free(chosen);
+        return NULL;
+    }
+    for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+        const struct entity_field *field = entity_field_find(e, name);
+
+        if (!field) {
+            entity_field_error(bad, "fields", entity_strdup_printf("names a field this list does not have: %s", name));
+            free(copy);
+            free(chosen);
+            return NULL;
+        }
+        chosen[field - e->fields] = true;
+        n++;
+    }
+    free(copy);
+    if (!n) {
+        json_object_set_new(bad, "fields", json_string("names no field"));
+        free(chosen);
+        return NULL;
+    }
+    /* A record's id always, first (a list-only view has none). */
+    sql_append(&sql, "json_build_object(");
+    for (size_t i = 0, k = 0; i < e->nfields; i++)
+        if (chosen[i] || strcmp(e->fields[i].name, "id") == 0)
+            sql_append(&sql, "%s'%s', %s", k++ ? ", " : "", e->fields[i].name, e->fields[i].value);
+    sql_append(&sql, ")::text");
+    if (!sql.overflow)
+        out = strdup(sql.text);
+    free(chosen);
+    return out;
+}
+
 /* What a list query returns: a list's page (fcgi/README.md "Collections"),
  * a board's columns, or the rows of a CSV export. */
 enum entity_shape { SHAPE_LIST, SHAPE_BOARD, SHAPE_CSV };
@@ -947,7 +992,7 @@ enum entity_shape { SHAPE_LIST, SHAPE_BOARD, SHAPE_CSV };
  * once instead of twice), counted apart only when the page is empty. */
 static void entity_shape_sql(const struct entity *e, enum entity_shape shape, struct entity_sql *sql,
                              const char *where, const char *order, int fields_param, const char *totals,
-                             bool with_page)
+                             bool with_page, const char *json_sql)
 {
     const struct entity_field *status = e->board_field;
 
@@ -995,7 +1040,7 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
                    " cross join lateral (select coalesce(string_agg(%s, ',' order by %s%st.id), '') as items"
                    "  from (select t.* from public.%s t where %s and t.%s_rank = s.ord"
                    "   order by %s%st.id limit $1 offset $2) t) i",
-                   e->json_sql, order, *order ? ", " : "", e->table, where, rank, order,
+                   json_sql, order, *order ? ", " : "", e->table, where, rank, order,
                    *order ? ", " : "");
         return;
     }
@@ -1004,7 +1049,7 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
      * the same row, so the same order applies to it. */
     sql_append(sql,
                "select '{\"items\":[' || coalesce(string_agg(%s, ',' order by %s%st.id), '')"
-               " || '],\"total\":' || ", e->json_sql, order, *order ? ", " : "");
+               " || '],\"total\":' || ", json_sql, order, *order ? ", " : "");
     if (totals)
         sql_append(sql, "(select coalesce(sum(k.%s), 0) from public.%s k where %s)", e->kept_count, e->kept_totals, totals);
     else if (with_page)   /* the count is an init plan: run only when max() is null */
@@ -1033,6 +1078,7 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
     long long limit = shape == SHAPE_CSV ? -1 : ENTITY_LIST_DEFAULT_LIMIT, offset = 0;   /* -1: every row */
     const char *value;
     bool deleted = false, narrowed = false, searched = false, kept, admin;
+    char *json_sql = NULL;
     int rc = -1;
 
     if (!in || !bad || !invalid) {
@@ -1128,6 +1174,12 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
         }
     }
     entity_sort(e, (value = http_param(req, "sort")) ? value : e->default_sort, &order, bad);
+    if ((value = http_param(req, "fields"))) {
+        if (shape == SHAPE_CSV)
+            json_object_set_new(bad, "fields", json_string("is not a parameter of an export (it takes columns)"));
+        else
+            json_sql = entity_fields_json_sql(e, value, bad);
+    }
     if (entity_answer_errors(ctx, bad, invalid)) {
         bad = invalid = NULL;
         goto out;
@@ -1189,7 +1241,8 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
                !e->owner_scoped ? "coalesce($3::text, '') is not null" : admin ? "$3::text is null" : "t.owner_user_id = $3",
                where.text);
     sql_append(&kept_sql, "%s%s", admin ? "$3::text is null" : "k.owner_user_id = $3", totals.text);
-    entity_shape_sql(e, shape, &in->sql, scoped.text, order.text, fields_param, kept ? kept_sql.text : NULL, searched);
+    entity_shape_sql(e, shape, &in->sql, scoped.text, order.text, fields_param, kept ? kept_sql.text : NULL, searched,
+                     json_sql ? json_sql : e->json_sql);
     scoped.overflow = scoped.overflow || kept_sql.overflow || in->sql.overflow;
     memcpy(in->sql.values, where.values, sizeof(where.values));
     in->sql.nvalues = where.nvalues;
@@ -1200,6 +1253,7 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
     }
     rc = 0;
 out:
+    free(json_sql);
     sql_free(&where);
     json_decref(bad);
     json_decref(invalid);

@@ -439,10 +439,17 @@ static json_t *openapi_entity_operation(const struct db *db, const struct route 
         return op;
     }
     if (route->flags & ROUTE_QUERY) {
-        json_t *list_params = openapi_list_parameters(db, e);
+        json_t *list_params = openapi_list_parameters(db, e), *names = json_array();
 
         json_array_extend(params, list_params);
         json_decref(list_params);
+        for (size_t i = 0; i < e->nfields; i++)
+            json_array_append_new(names, json_string(e->fields[i].name));
+        json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s, s:{s:s, s:o}}, s:s, s:b, s:s}",
+            "name", "fields", "in", "query", "required", 0, "schema", "type", "array", "items", "type", "string",
+            "enum", names, "style", "form", "explode", 0,
+            "description", "only these fields of each record (and its id), e.g. a board's cards or a table's "
+            "visible columns (default: every field)"));
         if (strncmp(route->pattern, "/boards/", 8) == 0)
             ok_schema = json_pack("{s:s, s:{s:{s:s, s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:o}}}}}}",
                                   "type", "object", "properties", "columns", "type", "array", "items",

@@ -10,7 +10,10 @@
 // does not overwrite it.  The
 // filters are in the address (url.js), under the board's key.
 //
-// kanban({collection, title, key, onOpen, onAdd(status), subtitle(item), onMoved(item)}) → {element, reload}
+// kanban({collection, title, key, onOpen, onAdd(status), subtitle(item), cardFields, onMoved(item)}) → {element, reload}
+// A card is fetched with only what it shows (?fields=): its name and version
+// (its status is its column's), and cardFields (what subtitle reads); a card
+// opens the whole record.
 
 import { api, ApiError } from '../api.js';
 import { announce, h, uid } from '../dom.js';
@@ -21,7 +24,7 @@ import { filterBar } from './filters.js';
 import { viewsMenu } from './views.js';
 import { slug } from './table.js';
 import { toast } from './toast.js';
-import { recordName } from './panel.js';
+import { NAME_FIELDS, recordName } from './panel.js';
 import { valueText } from './value.js';
 
 export function kanban(options) {
@@ -116,6 +119,8 @@ export function kanban(options) {
     try {
       const query = { ...(options.query || {}) };
       for (const [name, value] of Object.entries(filters)) if (value && name !== 'view') query[name] = value;
+      const nameField = NAME_FIELDS.find((n) => spec.fields.some((f) => f.name === n));
+      query.fields = [...new Set([nameField, 'version', ...(options.cardFields || [])].filter(Boolean))].join(',');
       const answer = await api.get(`boards/${options.collection}`, query);
       columns = answer.columns;
       // A selected card that left the board (filtered out, moved by
@@ -250,7 +255,9 @@ export function kanban(options) {
   // name said) rather than being overwritten.  Undo puts each back.
   async function moveMany(ids, toIndex) {
     const to = columns[toIndex].status;
-    const items = columns.flatMap((c) => c.items).filter((i) => ids.includes(i.id) && i.status !== to);
+    // A card's status is its column's (cards are fetched without it).
+    const items = columns.flatMap((c) => c.items.map((i) => ({ ...i, status: c.status })))
+      .filter((i) => ids.includes(i.id) && i.status !== to);
     if (!items.length) { selected.clear(); render(); return; }
     const versions = Object.fromEntries(items.map((i) => [i.id, i.version]));
     try {

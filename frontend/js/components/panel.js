@@ -16,7 +16,7 @@ import { toast } from './toast.js';
 import { valueText } from './value.js';
 import { portalAccess } from './portal_access.js';
 
-const NAME_FIELDS = ['company', 'name', 'leadName', 'customer', 'description', 'title'];
+export const NAME_FIELDS = ['company', 'name', 'leadName', 'customer', 'description', 'title'];
 
 export function recordName(record) {
   for (const name of NAME_FIELDS) if (record?.[name]) return record[name];

@@ -17,6 +17,7 @@ export default {
       onOpen: (r) => open('campaigns', r),
       onAdd: (status) => open('campaigns', null, { status }),
       subtitle: (c) => [c.partner, c.revenue ? format.money(c.revenue) : null].filter(Boolean).join(' · '),
+      cardFields: ['partner', 'revenue'],
       onMoved: () => page.refresh(board),
     });
     main.append(

@@ -89,6 +89,7 @@ export default {
       onOpen: (r) => open('partners', r),
       onAdd: (status) => open('partners', null, { status }),
       subtitle: (p) => [format.label(p.type), p.revenueAttributed ? format.money(p.revenueAttributed) : null].filter(Boolean).join(' · '),
+      cardFields: ['type', 'revenueAttributed'],
       onMoved: () => page.refresh(board),
     });
     main.append(
