@@ -195,10 +195,14 @@ $$;
 create trigger referrals_duplicate_lead before insert on public.referrals
   for each row execute function public.referral_duplicate_lead();
 
+-- Every referral there is, registered: row-level security lifted for the
+-- owner running this (no user acts here).
+alter table public.referrals no force row level security;
 insert into public.lead_registry (referral_id, inbound, live, email, company, referred_date)
 select r.id, r.direction = 'inbound', r.deleted_at is null and r.status <> 'lost',
        public.lead_key_email(r.lead_email), public.lead_key_company(r.lead_company), r.referred_date
   from public.referrals r;
+alter table public.referrals force row level security;
 
 -- The internal API shows the three new fields after partnerOptIn (the
 -- positions after it move down three); none is written by the program.
