@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { admin, newMember, newPartner, unique, MEMBER_PASSWORD } from '../api/lib.mjs';
-import { ORIGIN, SHOTS, PAGES, launch, newPage as openPage, signIn, axe } from './lib.mjs';
+import { ORIGIN, SHOTS, PAGES, launch, newPage as openPage, pickPartner, signIn, axe } from './lib.mjs';
 
 
 let browser;
@@ -188,7 +188,7 @@ describe('the browser app', () => {
     const page = await newPage();
     await signIn(page, alice.email);
     await page.getByRole('link', { name: 'Partner Onboarding' }).click();
-    await page.getByLabel('Partner', { exact: true }).selectOption(partner.id);
+    await pickPartner(page.getByLabel('Partner', { exact: true }), partner.company);
     await page.getByRole('button', { name: 'Start partner offboarding' }).click();
     const step = page.locator('.checklist-card', { hasText: 'Partner Offboarding' }).first().getByLabel('Update partner status to "churned"');
     await step.check();

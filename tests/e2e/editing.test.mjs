@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { admin, newMember, newPartner, signIn as apiSignIn, unique, MEMBER_PASSWORD } from '../api/lib.mjs';
-import { ORIGIN, SHOTS, launch, newPage as openPage, signIn } from './lib.mjs';
+import { ORIGIN, SHOTS, launch, newPage as openPage, pickPartner, signIn } from './lib.mjs';
 
 let browser;
 let root;
@@ -37,7 +37,7 @@ describe('editing', () => {
     await page.getByRole('button', { name: 'New campaign' }).click();
     const panel = page.locator('dialog.panel');
     await panel.locator('[name="name"]').fill('Impossible');
-    await panel.locator('[name="partnerId"]').selectOption(partner.id);
+    await pickPartner(panel.locator('[name="partnerId"]'), partner.company);
     await panel.locator('[name="type"]').selectOption('webinar');
     await panel.locator('[name="startDate"]').focus();
     await page.keyboard.type('02302026');   // February 30th
@@ -56,7 +56,7 @@ describe('editing', () => {
     await page.getByRole('button', { name: 'New campaign' }).click();
     const panel = page.locator('dialog.panel');
     await panel.locator('[name="name"]').fill('n'.repeat(300));
-    await panel.locator('[name="partnerId"]').selectOption(partner.id);
+    await pickPartner(panel.locator('[name="partnerId"]'), partner.company);
     await panel.locator('[name="type"]').selectOption('webinar');
     await panel.locator('[name="budget"]').fill('-500');
     await panel.locator('[name="startDate"]').fill('2026-05-01');
@@ -337,16 +337,34 @@ describe('editing', () => {
     assert.deepEqual(problems, []);
   });
 
-  test('a page with several partner pickers asks for the partners once', async () => {
+  test('a partner picker searches as the user types, and is never a list of every partner', async () => {
+    const tag = unique('Picked');
+    const wanted = await newPartner(ann, { company: `${tag} Wanted` });
+    await newPartner(ann, { company: `${tag} Other` });
     const page = await newPage();
     await signIn(page, ann.email);
     const asked = [];
-    page.on('request', (r) => { if (/\/api\/v1\/partners\?.*limit=500/.test(r.url())) asked.push(r.url()); });
+    page.on('request', (r) => { if (/\/api\/v1\/partners\?/.test(r.url())) asked.push(new URL(r.url())); });
     await page.goto(`${ORIGIN}/#/co-marketing`);
-    await page.locator('.start-form select option').nth(1).waitFor({ state: 'attached' });
-    await page.waitForLoadState('networkidle');
-    assert.ok(await page.locator('.start-form select').count() >= 2, 'several start forms, each with a partner picker');
-    assert.equal(asked.length, 1, `one request, not one per picker: ${asked.length}`);
+    await page.getByRole('button', { name: 'New campaign' }).click();
+    const panel = page.locator('dialog.panel');
+    const picker = panel.locator('[name="partnerId"]');
+    await picker.pressSequentially(`${tag} Wa`, { delay: 30 });
+    const option = page.locator(`#${await picker.getAttribute('aria-controls')}`).getByRole('option');
+    await option.first().waitFor();
+    assert.deepEqual(await option.allTextContents(), [`${tag} Wanted`], 'the matching partner only');
+    await picker.press('Enter');
+    assert.equal(await picker.inputValue(), `${tag} Wanted`);
+    await panel.locator('[name="name"]').fill('Picked campaign');
+    await panel.locator('[name="type"]').selectOption('webinar');
+    await panel.getByRole('button', { name: 'Create' }).click();
+    await panel.waitFor({ state: 'detached' });
+    const made = (await ann.get(`/campaigns?partnerId=${wanted.id}`)).json.items;
+    assert.deepEqual(made.map((c) => c.name), ['Picked campaign']);
+    const searches = asked.filter((u) => u.searchParams.get('q'));
+    assert.ok(searches.length >= 1 && searches.length <= 3, `one search per pause in typing, not per key: ${searches.length}`);
+    assert.ok(searches.every((u) => u.searchParams.get('limit') === '20' && u.searchParams.get('fields') === 'company'), 'a few names, not whole records');
+    assert.ok(!asked.some((u) => Number(u.searchParams.get('limit')) > 100), 'never a list of every partner');
     await page.context().close();
   });
 

@@ -46,3 +46,11 @@ export async function axe(page, label) {
   const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(serious.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`), []);
 }
+
+// Picks a partner in a partner picker (components/picker.js): types its
+// company, then clicks the option the search offers.
+export async function pickPartner(input, company) {
+  await input.fill(company);
+  const list = input.page().locator(`#${await input.getAttribute('aria-controls')}`);
+  await list.getByRole('option', { name: company, exact: true }).click();
+}

@@ -11,7 +11,7 @@ import { announce, h, uid } from '../dom.js';
 import * as format from '../format.js';
 import { collection as describe } from '../schema.js';
 import { isAdmin, me, teamUsers, userName } from '../session.js';
-import { partnerOptions } from './template.js';
+import { partnerPicker } from './picker.js';
 import { toast } from './toast.js';
 import { valueText } from './value.js';
 import { portalAccess } from './portal_access.js';
@@ -27,7 +27,6 @@ export function recordName(record) {
 async function referenceOptions(target, record) {
   // Owners by name and email (names repeat); a disabled user is no new owner.
   if (target === 'users') return teamUsers().filter((u) => !u.disabled).map((u) => [u.id, `${u.name} (${u.email})`]);
-  if (target === 'partners') return (await partnerOptions()).map((p) => [p.id, p.company]);
   if (target === 'templates') {
     const page = await api.get('templates');
     return page.items.filter((t) => t.items.length).map((t) => [t.key, t.title]);
@@ -35,6 +34,18 @@ async function referenceOptions(target, record) {
   if (!record?.partnerId) return [];
   const page = await api.get(target, { partnerId: record.partnerId, limit: 500 });
   return page.items.map((r) => [r.id, recordName(r)]);
+}
+
+// The company of a partner a record refers to: the record's own partner
+// field when it has one, else asked for (a default from the page).
+async function partnerLabel(id, known) {
+  if (!id) return '';
+  if (known) return known;
+  try {
+    return (await api.get(`partners/${id}`)).company;
+  } catch {
+    return id;
+  }
 }
 
 // One form control for a field: {row, read(), set(value), showError(text)}.
@@ -45,7 +56,15 @@ function control(field, value, options) {
   let input;
   let read;
   let set;
-  if (field.enum || field.references) {
+  let picker = null;
+  if (field.references === 'partners') {
+    // A partner is searched for, never chosen from a list of them all.
+    picker = partnerPicker({ id, name: field.name, value, label: options.label || '', nullable: field.nullable,
+      describedBy: errorId, disabled: options.disabled });
+    input = picker.input;
+    read = picker.read;
+    set = (v) => picker.set(v, v === value ? options.label || '' : '');
+  } else if (field.enum || field.references) {
     input = h('select', common);
     const choices = (field.enum || []).map((v) => [v, format.label(v)]).concat(options.choices || []);
     // An empty choice where "none" is a value, or to make a required choice visible.
@@ -101,7 +120,7 @@ function control(field, value, options) {
   const checkbox = field.type === 'boolean';
   const labelNode = h('label', { for: id }, format.label(field.name), field.required ? h('span', { class: 'required', 'aria-hidden': 'true' }, ' *') : null);
   const row = h('div', { class: `field${checkbox ? ' field-check' : ''}`, dataset: { field: field.name } },
-    checkbox ? [input, labelNode] : [labelNode, input], error);
+    checkbox ? [input, labelNode] : [labelNode, picker ? picker.element : input], error);
   if (field.required) input.setAttribute('aria-required', 'true');
   return {
     field,
@@ -160,9 +179,11 @@ export async function openRecord(collectionName, existing, options = {}) {
     const rows = [];
     for (const field of writable) {
       let choices = null;
-      if (field.references) choices = await referenceOptions(field.references, base);
+      let label = null;
+      if (field.references === 'partners') label = await partnerLabel(base[field.name], base.partner);
+      else if (field.references) choices = await referenceOptions(field.references, base);
       const disabled = (field.references === 'users' && !isAdmin()) || (field.name === 'templateKey' && !creating);
-      const c = control(field, creating ? (base[field.name] ?? field.default ?? null) : base[field.name], { choices, disabled });
+      const c = control(field, creating ? (base[field.name] ?? field.default ?? null) : base[field.name], { choices, disabled, label });
       controls.push(c);
       rows.push(c.row);
     }

@@ -5,9 +5,9 @@ import { api } from '../api.js';
 import { h, uid } from '../dom.js';
 import * as format from '../format.js';
 import { toast } from './toast.js';
+import { partnerPicker } from './picker.js';
 
 let templates = null;
-let partnerChoices = null;
 
 export async function loadTemplates() {
   if (!templates) templates = (await api.get('templates')).items;
@@ -16,21 +16,6 @@ export async function loadTemplates() {
 
 export function templatesOf(kind) {
   return templates.filter((t) => t.kind === kind);
-}
-
-// The user's partners for the pickers: one request however many pickers
-// ask at once (a page's start forms all ask as they are drawn).
-export function partnerOptions(refresh = false) {
-  if (!partnerChoices || refresh) {
-    const asked = api.get('partners', { limit: 500, sort: 'company' }).then((page) => page.items);
-    partnerChoices = asked;
-    asked.catch(() => { if (partnerChoices === asked) partnerChoices = null; });   /* asked again next time */
-  }
-  return partnerChoices;
-}
-
-export function forgetPartners() {
-  partnerChoices = null;
 }
 
 // templateBlock(template, {startable, onStarted(checklist)}) → <details>
@@ -49,7 +34,7 @@ export function templateBlock(template, options = {}) {
 
 function startForm(template, onStarted) {
   const partnerId = uid('start-partner');
-  const select = h('select', { id: partnerId, required: true });
+  const picker = partnerPicker({ id: partnerId, nullable: true });
   const placeholders = template.placeholders.filter((p) => p !== 'name').map((name) => {
     const id = uid('placeholder');
     return { name, input: h('input', { id, type: name === 'date' ? 'date' : 'text' }), id };
@@ -60,13 +45,12 @@ function startForm(template, onStarted) {
     onsubmit: async (event) => {
       event.preventDefault();
       error.textContent = '';
-      if (!select.value) { error.textContent = 'Choose a partner first.'; select.focus(); return; }
-      const partner = (await partnerOptions()).find((p) => p.id === select.value);
+      if (!picker.read()) { error.textContent = 'Choose a partner first.'; picker.input.focus(); return; }
       const fields = {};
-      if (template.placeholders.includes('name') && partner) fields.name = partner.company;
+      if (template.placeholders.includes('name')) fields.name = picker.label();
       for (const p of placeholders) if (p.input.value.trim()) fields[p.name] = p.input.value.trim();
       try {
-        const checklist = await api.post('checklists', { templateKey: template.key, partnerId: select.value, fields });
+        const checklist = await api.post('checklists', { templateKey: template.key, partnerId: picker.read(), fields });
         toast(`Started “${template.title}” for ${checklist.partner}.`);
         for (const p of placeholders) p.input.value = '';
         onStarted?.(checklist);
@@ -75,13 +59,9 @@ function startForm(template, onStarted) {
       }
     },
   },
-  h('div', { class: 'field' }, h('label', { for: partnerId }, 'Partner'), select),
+  h('div', { class: 'field' }, h('label', { for: partnerId }, 'Partner'), picker.element),
   placeholders.map((p) => h('div', { class: 'field' }, h('label', { for: p.id }, format.label(p.name)), p.input)),
   h('button', { type: 'submit', class: 'primary' }, 'Start checklist'),
   error);
-  partnerOptions().then((partners) => {
-    select.replaceChildren(h('option', { value: '' }, partners.length ? 'Choose a partner…' : 'Add a partner first'),
-      ...partners.map((p) => h('option', { value: p.id }, p.company)));
-  });
   return form;
 }

@@ -5,7 +5,7 @@ import { h } from '../dom.js';
 import { openRecord } from '../components/panel.js';
 import * as url from '../url.js';
 import { checklistList } from '../components/checklist.js';
-import { forgetPartners, templateBlock, templatesOf } from '../components/template.js';
+import { templateBlock, templatesOf } from '../components/template.js';
 
 export function pageHeading(title, intro, ...actions) {
   return h('header', { class: 'page-head' },
@@ -19,7 +19,7 @@ export function refresher() {
   return {
     add(part) { parts.push(part); return part; },
     // except: a part that has already reloaded itself (a board after a move).
-    refresh(except = null) { forgetPartners(); for (const p of parts) if (p !== except) p.reload(); },
+    refresh(except = null) { for (const p of parts) if (p !== except) p.reload(); },
   };
 }
 

@@ -5,7 +5,8 @@
 import { api } from '../api.js';
 import { h, uid } from '../dom.js';
 import { checklistCard, checklistList } from '../components/checklist.js';
-import { partnerOptions, templateBlock, templatesOf } from '../components/template.js';
+import { templateBlock, templatesOf } from '../components/template.js';
+import { partnerPicker } from '../components/picker.js';
 import { toast } from '../components/toast.js';
 import { confirmAction } from '../components/confirm.js';
 import * as format from '../format.js';
@@ -51,12 +52,12 @@ export default {
     const [farewell] = templatesOf('offboarding');
     const keys = [welcome.key, farewell.key];
     const selectId = uid('onboarding-partner');
-    const select = h('select', { id: selectId });
+    const picker = partnerPicker({ id: selectId, onChange: () => showPartner() });
     const perPartner = h('div', { class: 'two-up' });
     const all = page.add(checklistList({ templateKeys: keys, empty: 'No onboarding or offboarding under way.', onItem: churnWhenTicked }));
 
     async function showPartner() {
-      const partnerId = select.value;
+      const partnerId = picker.read();
       if (!partnerId) { perPartner.replaceChildren(h('p', { class: 'muted' }, 'Choose a partner to see or start its checklists.')); return; }
       const { items } = await api.get('checklists', { partnerId, templateKey: keys, sort: '-createdAt', limit: 50 });
       perPartner.replaceChildren(...[welcome, farewell].map((template) => {
@@ -74,16 +75,12 @@ export default {
           }, `Start ${template.title.toLowerCase()}`));
       }));
     }
-    select.addEventListener('change', showPartner);
-    partnerOptions(true).then((partners) => {
-      select.replaceChildren(h('option', { value: '' }, 'Choose a partner…'), ...partners.map((p) => h('option', { value: p.id }, p.company)));
-      showPartner();
-    });
+    showPartner();
 
     main.append(
       pageHeading('Partner Onboarding', 'From the introductory call to the first joint activity, and a clean ending when a partnership stops.'),
       section('Checklists of one partner', null,
-        h('div', { class: 'field inline' }, h('label', { for: selectId }, 'Partner'), select), perPartner),
+        h('div', { class: 'field inline' }, h('label', { for: selectId }, 'Partner'), picker.element), perPartner),
       section('Templates', null, templateBlock(welcome, { startable: false }), templateBlock(farewell, { startable: false })),
       section('All under way', null, all.element));
   },
