@@ -23,7 +23,7 @@ function introComposer() {
     label: 'Outbound referral',
     textLabel: 'Intro request (yours to edit before you copy it)',
     empty: 'No outbound referral yet',
-    choices: async () => (await api.get('referrals', { direction: 'outbound', sort: '-referredDate', limit: 100 })).items
+    choices: async () => (await api.get('referrals', { direction: 'outbound', sort: '-referredDate', limit: 100, fields: 'leadName,leadCompany,partner' })).items
       .map((r) => ({ value: r.id, label: `${r.leadName}${r.leadCompany ? ` (${r.leadCompany})` : ''} → ${r.partner}` })),
     fill: async (id) => {
       const intro = await api.get(`referrals/${id}/intro`);
@@ -64,7 +64,7 @@ function agreementComposer(template) {
     empty: 'No referral partner yet',
     extra: [{ input: ours, element: h('div', { class: 'field' }, h('label', { for: ourId }, 'Your company'), ours) }],
     choices: async () => {
-      partners = (await api.get('partners', { type: 'referral', sort: 'company', limit: 500 })).items;
+      partners = (await api.get('partners', { type: 'referral', sort: 'company', limit: 500, fields: 'company,commissionRate' })).items;
       return partners.map((p) => ({ value: p.id, label: p.company }));
     },
     fill: async (id) => {
