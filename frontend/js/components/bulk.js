@@ -15,8 +15,8 @@ import { toast } from './toast.js';
 
 export const BULK_MAX = 500;
 
-// The fields worth setting on many records at once: choices and dates.
-function settable(spec) {
+// The fields worth setting on many records at once: choices, owners and dates.
+export function settableFields(spec) {
   return spec.fields.filter((f) => !f.readOnly && !f.record && (f.enum || f.references === 'users' || f.format === 'date'));
 }
 
@@ -38,7 +38,7 @@ export function bulkBar(options) {
   let last = null;              // the last row ticked, for Shift ranges
   let rows = [];                // the page's records, in order
   const count = h('strong', { 'aria-live': 'polite' });
-  const fields = settable(options.spec);
+  const fields = settableFields(options.spec);
   const fieldId = uid('bulk-field');
   const fieldSelect = h('select', { id: fieldId, onchange: () => drawValue() },
     fields.map((f) => h('option', { value: f.name }, format.label(f.name))));

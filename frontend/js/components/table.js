@@ -19,12 +19,13 @@ import * as format from '../format.js';
 import { collection as describe } from '../schema.js';
 import { me } from '../session.js';
 import * as url from '../url.js';
-import { bulkBar } from './bulk.js';
+import { bulkBar, settableFields } from './bulk.js';
 import { editableCell, editableInPlace } from './inline.js';
 import { filterBar } from './filters.js';
 import { importButton } from './importer.js';
 import { viewsMenu } from './views.js';
 import { isNumeric, valueNode } from './value.js';
+import { NAME_FIELDS } from './panel.js';
 
 const PAGE = 25;
 const HIDDEN_FIELDS = new Set(['version', 'deletedAt']);
@@ -291,9 +292,26 @@ export function dataTable(options) {
   }
 
   function listQuery() {
-    const query = { ...fixed, sort: state.sort, q: state.q };
+    const query = { ...fixed, sort: state.sort, q: state.q, fields: fieldsWanted() };
     for (const [name, value] of Object.entries(state.filters)) if (value) query[name] = value;
     return query;
+  }
+
+  // What the rows need (?fields=): the shown columns (a partner reference
+  // with its company), the record's name and version (editing in place,
+  // bulk changes), what a bulk change may set (its Undo puts the old value
+  // back), and what the page asks for (options.needs, a column's needs).
+  function fieldsWanted() {
+    const names = new Set(['id', 'version', ...(options.needs || [])]);
+    const nameField = NAME_FIELDS.find((n) => spec.fields.some((f) => f.name === n));
+    if (nameField) names.add(nameField);
+    for (const c of shownColumns()) {
+      names.add(c.field);
+      if (c.def.references === 'partners') names.add('partner');
+      for (const n of c.needs || []) names.add(n);
+    }
+    if (bulk) for (const f of settableFields(spec)) names.add(f.name);
+    return [...names].filter((n) => spec.fields.some((f) => f.name === n)).join(',');
   }
 
   let generation = 0;

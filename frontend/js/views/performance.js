@@ -70,6 +70,7 @@ export default {
         columns: ['company', 'type', 'referrals', 'revenue', 'campaigns', 'sharedCustomers', 'roi', 'score', 'engagement'],
         sort: '-revenue',
         onOpen: openPartner,
+        needs: ['partnerId'],
         empty: 'No partner yet.',
       })).element,
       section('Revenue and ROI by partner', 'ROI = (revenue − budget) ÷ budget of the campaigns that have results: completed or archived, or with revenue recorded. A campaign still being planned is not counted yet.', page.add(chart()).element),

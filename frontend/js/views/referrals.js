@@ -115,7 +115,7 @@ export default {
         title: 'Outbound referrals',
         query: { direction: 'outbound' },
         columns: ['leadName', { field: 'partnerId', label: 'Referred to' }, { field: 'referredDate', label: 'Date' }, 'status', 'reciprocated',
-          { field: 'leadOptIn', label: 'Double opt-in', render: optIn }],
+          { field: 'leadOptIn', label: 'Double opt-in', render: optIn, needs: ['partnerOptIn'] }],
         sort: '-referredDate',
         onOpen: (r) => open('referrals', r),
         empty: 'No intro made yet.',
