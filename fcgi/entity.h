@@ -131,6 +131,7 @@ int entity_check_write(struct request_ctx *ctx);
 void entity_free_input(void *input);
 int entity_list(struct request_ctx *ctx);
 int entity_create(struct request_ctx *ctx);
+int entity_check_get(struct request_ctx *ctx);
 int entity_get(struct request_ctx *ctx);
 int entity_patch(struct request_ctx *ctx);
 int entity_delete(struct request_ctx *ctx);

@@ -439,7 +439,9 @@ static json_t *openapi_entity_operation(const struct db *db, const struct route 
         return op;
     }
     if (route->flags & ROUTE_QUERY) {
-        json_t *list_params = openapi_list_parameters(db, e), *names = json_array();
+        /* A list's parameters; a record by id takes only fields. */
+        json_t *list_params = strstr(route->pattern, ":id") ? json_array() : openapi_list_parameters(db, e);
+        json_t *names = json_array();
 
         json_array_extend(params, list_params);
         json_decref(list_params);
@@ -450,7 +452,9 @@ static json_t *openapi_entity_operation(const struct db *db, const struct route 
             "enum", names, "style", "form", "explode", 0,
             "description", "only these fields of each record (and its id), e.g. a board's cards or a table's "
             "visible columns (default: every field)"));
-        if (strncmp(route->pattern, "/boards/", 8) == 0)
+        if (strstr(route->pattern, ":id"))
+            ok_schema = openapi_ref(schema_name);
+        else if (strncmp(route->pattern, "/boards/", 8) == 0)
             ok_schema = json_pack("{s:s, s:{s:{s:s, s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:o}}}}}}",
                                   "type", "object", "properties", "columns", "type", "array", "items",
                                   "type", "object", "properties", "status", "type", "string",

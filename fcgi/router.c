@@ -236,7 +236,8 @@ static const struct route routes[] = {
      "Change, delete or restore up to 500 of %s at once, all or nothing, one oplog row per record: "
      "{\"ids\", \"set\": fields | \"action\": delete or restore, \"versions\"}",
      DOC_ID("bulk{Collection}") "}"},
-    {HTTP_GET, "/:collection/:id", NULL, entity_get, NULL, 0, "One of %s (also from the trash)",
+    {HTTP_GET, "/:collection/:id", entity_check_get, entity_get, entity_free_input, ROUTE_QUERY,
+     "One of %s (also from the trash)",
      DOC_ID("get{Record}") "}"},
     {HTTP_PATCH, "/:collection/:id", entity_check_write, entity_patch, entity_free_input, ROUTE_JSON,
      "Change some fields of one of %s",

@@ -1,4 +1,4 @@
-// Sparse fieldsets: ?fields=a,b on lists, boards and the performance table
+// Sparse fieldsets: ?fields=a,b on lists, records by id, boards and the performance table
 // answers each record with only those fields (and its id), the same records
 // in the same order with the same totals; a name that is no field is a 400.
 // A board asked for what its cards show is at least five times smaller.
@@ -21,6 +21,13 @@ test('a list with fields= has the same records, each with only those fields', as
   assertError(await m.get('/partners?fields='), 400, 'bad_request', ['fields']);
   assertError(await m.get('/partners.csv?fields=company'), 400, 'bad_request', ['fields']);
   assertError(await m.get('/boards/partners?fields=notes;drop'), 400, 'bad_request', ['fields']);
+
+  const one = await m.get(`/partners/${whole.items[0].id}?fields=company,version`);
+  assert.equal(one.status, 200, one.text);
+  assert.deepEqual(one.json, { id: whole.items[0].id, company: whole.items[0].company, version: whole.items[0].version }, 'a record by id too');
+  assert.equal(one.headers.get('etag'), `"${whole.items[0].version}"`);
+  assertError(await m.get(`/partners/${whole.items[0].id}?fields=secret`), 400, 'bad_request', ['fields']);
+  assertError(await m.get(`/partners/${whole.items[0].id}?limit=1`), 400, 'bad_request', ['limit']);
 });
 
 test('a board asked for what its cards show is at least five times smaller', async (t) => {
