@@ -6,10 +6,14 @@
 // Environment: BASE (the stack's URL), PGHOST (socket directory), PGLOG (the
 // cluster's log file), MASTER_PID, SECONDS_PER_RUN (default 5), CONNS
 // (default "1 16 64"), PGBIN; SQL_ONLY=1 prints the pgbench scripts only.
+// PEER (the hand-written service's URL, tests/bench/peer.mjs): its answers
+// are checked against the program's first (agree.mjs), then each route it
+// serves is measured on it too, the same way, right after the program's.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { agree } from './agree.mjs';
 
 const base = `${process.env.BASE}/api/v1/`;
 const seconds = Number(process.env.SECONDS_PER_RUN || 5);
@@ -44,16 +48,20 @@ psql(`set client_min_messages = warning; drop table if exists public.bench_pool;
       grant select on public.bench_pool to partnerships_app`);
 
 const partnerBody = { company: 'Bench Company', contactName: 'Bench Contact', contactEmail: 'bench@bench.example', type: 'referral' };
+// peer: the hand-written service serves it too (peer.mjs).  The board is
+// asked for what its cards show, as the browser asks.
 const allRoutes = [
-  { name: 'GET /partners/{id}', method: 'GET', path: `partners/${one.id}` },
-  { name: 'GET /partners (status, -revenue)', method: 'GET', path: 'partners?status=active&sort=-revenueAttributed&limit=50' },
-  { name: 'GET /partners?q=', method: 'GET', path: 'partners?q=consulting' },
-  { name: 'GET /boards/partners', method: 'GET', path: 'boards/partners' },
-  { name: 'GET /overview', method: 'GET', path: 'overview' },
+  { name: 'GET /partners/{id}', method: 'GET', path: `partners/${one.id}`, peer: true },
+  { name: 'GET /partners (company)', method: 'GET', path: 'partners?sort=company&limit=50', peer: true },
+  { name: 'GET /partners (status, -revenue)', method: 'GET', path: 'partners?status=active&sort=-revenueAttributed&limit=50', peer: true },
+  { name: 'GET /partners?q=', method: 'GET', path: 'partners?q=consulting', peer: true },
+  { name: 'GET /boards/partners (cards)', method: 'GET', path: 'boards/partners?fields=company,type,revenueAttributed,version', peer: true,
+    peerPath: 'boards/partners' },
+  { name: 'GET /overview', method: 'GET', path: 'overview', peer: true },
   { name: 'GET /performance', method: 'GET', path: 'performance' },
   { name: 'POST /partners', method: 'POST', path: 'partners', body: partnerBody, write: true },
   { name: 'PATCH /partners/{id}', method: 'PATCH', path: `partners/${patched.id}`, body: { notes: 'benchmarked' },
-    ifMatch: patched.version, write: true, pool: true },
+    ifMatch: patched.version, write: true, pool: true, peer: true },
   // Each connection refers leads from its own partners in turn: sixteen
   // people logging referrals at once rarely share a partner.  (All on one
   // partner, every request waits for the one before on that partner's
@@ -192,7 +200,7 @@ end
 `);
 }
 
-function wrk(route, connections) {
+function wrk(route, connections, origin = base) {
   const file = join(dir, `${route.slug}.lua`);
   if (route.pool) {  // the versions the previous runs left
     const versions = new Map(psql(`select id || ' ' || version from public.partners where id in
@@ -201,8 +209,9 @@ function wrk(route, connections) {
   }
   writeFileSync(file, wrkScript(route));
   const threads = Math.min(connections, 2);
+  const path = origin === base ? route.path : route.peerPath || route.path;
   const r = spawnSync('wrk', ['--latency', '-t', String(threads), '-c', String(connections), '-d', `${seconds}s`,
-    '-s', file, base + route.path, '--', String(threads)], { encoding: 'utf8' });
+    '-s', file, origin + path, '--', String(threads)], { encoding: 'utf8' });
   const rate = r.stdout.match(/Requests\/sec:\s+([\d.]+)/);
   const ms = (label) => {
     const m = r.stdout.match(new RegExp(`^\\s+${label}\\s+([\\d.]+)(us|ms|s)`, 'm'));
@@ -242,6 +251,9 @@ if (process.env.SQL_ONLY) {
   process.exit(0);
 }
 
+const peerBase = process.env.PEER ? `${process.env.PEER}/api/v1/` : null;
+if (peerBase) console.log(`ok - the peer agrees with the program on ${await agree()} answers`);
+
 const rssBefore = workerRss();
 const started = Date.now();
 const rows = [];
@@ -257,6 +269,14 @@ for (const route of routes) {
       `${p.tps ? `pgbench ${p.tps.toFixed(0).padStart(7)} tps  p50 ${p.p50.toFixed(2).padStart(6)} ms  ` +
         `p99 ${p.p99.toFixed(2).padStart(7)} ms  ratio ${(w.rate / p.tps).toFixed(2)}` : `pgbench: ${p.error}`}` +
       `${w.errors ? `  socket errors: ${w.errors}` : ''}\n`);
+    if (peerBase && route.peer) {
+      const q = wrk(route, c, peerBase);
+      rows.push({ route: `${route.name} (peer)`, c, ...q });
+      process.stdout.write(`${'  the peer'.padEnd(34)} ${String(c).padStart(3)}  ${q.rate.toFixed(0).padStart(7)} req/s  ` +
+        `p50 ${q.p50.toFixed(2).padStart(6)} ms  p99 ${q.p99.toFixed(2).padStart(7)} ms  non-2xx ${String(q.non2xx).padStart(4)}  ` +
+        `ours/peer ${(w.rate / q.rate).toFixed(2)}  p99 ours/peer ${(w.p99 / q.p99).toFixed(2)}` +
+        `${q.errors ? `  socket errors: ${q.errors}` : ''}\n`);
+    }
   }
 }
 const rssAfter = workerRss();

@@ -25,5 +25,13 @@ echo "seeding SCALE=${SCALE:-1} …"
 start=$(date +%s)
 "$pgbin/psql" -X -q -h "$var/run" -U postgres -d partnerships -v scale="${SCALE:-1}" -f "$root/tests/bench/seed.sql"
 echo "seeded in $(( $(date +%s) - start )) s; $(nproc) cores, $PARTNERSHIPS_WORKERS workers, ${SECONDS_PER_RUN:-5} s per run"
-BASE=http://127.0.0.1:$port PGHOST=$var/run PGLOG=$var/log/postgres.log MASTER_PID=$(cat "$var/run/app.pid") \
-    PGBIN=$pgbin node "$root/tests/bench/bench.mjs"
+# The hand-written service measured beside the program (tests/bench/peer.mjs),
+# on the same database, connected as the superuser (it does ownership in SQL).
+peer_port=${PEER_PORT:-$((port + 10))}
+[ -d "$root/tests/node_modules/fastify" ] || (cd "$root/tests" && npm ci --no-audit --no-fund --loglevel=error)
+PGHOST=$var/run PEER_PORT=$peer_port node "$root/tests/bench/peer.mjs" >"$var/log/peer.log" 2>&1 &
+peer_pid=$!
+trap 'kill $peer_pid 2>/dev/null; "$root/deploy/stack.sh" stop "$var" >/dev/null 2>&1' EXIT
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$peer_port/api/v1/overview" && break; sleep 0.2; done
+BASE=http://127.0.0.1:$port PEER=http://127.0.0.1:$peer_port PGHOST=$var/run PGLOG=$var/log/postgres.log \
+    MASTER_PID=$(cat "$var/run/app.pid") PGBIN=$pgbin node "$root/tests/bench/bench.mjs"
