@@ -104,6 +104,7 @@ CREATE INDEX partners_by_revenue_idx ON public.partners USING btree (revenue_att
 CREATE INDEX partners_company_idx ON public.partners USING btree (company, id) WHERE (deleted_at IS NULL);
 CREATE INDEX partners_deleted_idx ON public.partners USING btree (deleted_at) WHERE (deleted_at IS NOT NULL);
 CREATE INDEX partners_next_review_idx ON public.partners USING btree (next_review) WHERE (deleted_at IS NULL);
+CREATE INDEX partners_owner_company_idx ON public.partners USING btree (owner_user_id, company, id) WHERE (deleted_at IS NULL);
 CREATE INDEX partners_owner_by_revenue_idx ON public.partners USING btree (owner_user_id, revenue_attributed DESC NULLS LAST, id) WHERE (deleted_at IS NULL);
 CREATE INDEX partners_owner_idx ON public.partners USING btree (owner_user_id, status_rank, company, id) INCLUDE (revenue_attributed) WHERE (deleted_at IS NULL);
 CREATE INDEX partners_owner_revenue_idx ON public.partners USING btree (owner_user_id, status_rank, revenue_attributed DESC NULLS LAST, id) WHERE (deleted_at IS NULL);

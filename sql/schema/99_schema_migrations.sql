@@ -41,4 +41,5 @@ insert into public.schema_migrations (version) values
   ('028_invitations'),
   ('029_roi_with_results'),
   ('030_partner_role'),
-  ('031_partner_portal');
+  ('031_partner_portal'),
+  ('032_owner_company_index');
