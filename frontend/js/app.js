@@ -10,7 +10,6 @@ import { loadTemplates } from './components/template.js';
 import { openRecord } from './components/panel.js';
 import { shortcuts } from './components/shortcuts.js';
 import * as url from './url.js';
-import { startPortal } from './portal.js';
 import overview from './views/overview.js';
 import comarketing from './views/comarketing.js';
 import integrations from './views/integrations.js';
@@ -167,9 +166,11 @@ function missingRecord(record, error) {
 }
 
 async function start() {
-  // A partner's contact: the partner portal's own pages, not the team's.
+  // A partner's contact: the partner portal's own pages, not the team's
+  // (loaded only for them).
   if (me().role === 'partner') {
     frame = null;
+    const { startPortal } = await import('./portal.js');
     startPortal(app, showSignIn);
     return;
   }
