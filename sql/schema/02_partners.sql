@@ -104,6 +104,12 @@ CREATE INDEX partners_by_revenue_idx ON public.partners USING btree (revenue_att
 CREATE INDEX partners_company_idx ON public.partners USING btree (company, id) WHERE (deleted_at IS NULL);
 CREATE INDEX partners_deleted_idx ON public.partners USING btree (deleted_at) WHERE (deleted_at IS NOT NULL);
 CREATE INDEX partners_next_review_idx ON public.partners USING btree (next_review) WHERE (deleted_at IS NULL);
+CREATE INDEX partners_owner_score_idx ON public.partners USING btree (owner_user_id, score DESC NULLS LAST, id) WHERE (deleted_at IS NULL);
+CREATE INDEX partners_owner_status_sort_idx ON public.partners USING btree (owner_user_id, status, id) WHERE (deleted_at IS NULL);
+CREATE INDEX partners_owner_updated_idx ON public.partners USING btree (owner_user_id, updated_at DESC NULLS LAST, id) WHERE (deleted_at IS NULL);
+CREATE INDEX partners_score_idx ON public.partners USING btree (score DESC NULLS LAST, id) WHERE (deleted_at IS NULL);
+CREATE INDEX partners_status_sort_idx ON public.partners USING btree (status, id) WHERE (deleted_at IS NULL);
+CREATE INDEX partners_updated_idx ON public.partners USING btree (updated_at DESC NULLS LAST, id) WHERE (deleted_at IS NULL);
 CREATE INDEX partners_owner_company_idx ON public.partners USING btree (owner_user_id, company, id) WHERE (deleted_at IS NULL);
 CREATE INDEX partners_owner_by_revenue_idx ON public.partners USING btree (owner_user_id, revenue_attributed DESC NULLS LAST, id) WHERE (deleted_at IS NULL);
 CREATE INDEX partners_owner_idx ON public.partners USING btree (owner_user_id, status_rank, company, id) INCLUDE (revenue_attributed) WHERE (deleted_at IS NULL);

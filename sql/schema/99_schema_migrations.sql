@@ -42,4 +42,5 @@ insert into public.schema_migrations (version) values
   ('029_roi_with_results'),
   ('030_partner_role'),
   ('031_partner_portal'),
-  ('032_owner_company_index');
+  ('032_owner_company_index'),
+  ('033_sort_indexes');
