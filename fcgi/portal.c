@@ -224,8 +224,8 @@ int portal_referrals(struct request_ctx *ctx)
 }
 
 /* A string field of the body, optional: 0 (absent, null or a string), or
- * -1 with the field named in bad. */
-static int portal_string(json_t *body, const char *name, size_t max, const char **out, json_t *bad)
+ * -1 with the field named in wrong (not a string: a 400) or bad (a 422). */
+static int portal_string(json_t *body, const char *name, size_t max, const char **out, json_t *wrong, json_t *bad)
 {
     json_t *value = json_object_get(body, name);
 
@@ -233,7 +233,7 @@ static int portal_string(json_t *body, const char *name, size_t max, const char 
     if (!value || json_is_null(value))
         return 0;
     if (!json_is_string(value)) {
-        json_object_set_new(bad, name, json_string("must be a string"));
+        json_object_set_new(wrong, name, json_string("must be a string"));
         return -1;
     }
     *out = json_string_value(value);
@@ -253,27 +253,28 @@ static int portal_string(json_t *body, const char *name, size_t max, const char 
 int portal_register(struct request_ctx *ctx)
 {
     const char *lead_name, *lead_company, *lead_email, *message, *key;
-    json_t *bad = json_object(), *value, *deal = json_object_get(ctx->body, "dealValue");
+    json_t *wrong = json_object(), *bad = json_object(), *value, *deal = json_object_get(ctx->body, "dealValue");
     char money[INPUT_MONEY_TEXT_BYTES], id[API_ID_MAX + 1];
     struct pg_result *res;
-    int status = 0;
 
-    json_object_foreach(ctx->body, key, value) {
+    /* Every field checked, each wrong one named: an unknown field or a
+     * wrong type is a 400, a value out of bounds a 422. */
+    json_object_foreach(ctx->body, key, value)
         if (strcmp(key, "leadName") && strcmp(key, "leadCompany") && strcmp(key, "leadEmail") &&
-            strcmp(key, "dealValue") && strcmp(key, "message")) {
-            json_object_set_new(bad, key, json_string("is not accepted here"));
-            status = 400;
-        }
-    }
-    if (status == 400) {
-        http_error_fields(ctx->resp, 400, "some fields are not accepted here", bad);
+            strcmp(key, "dealValue") && strcmp(key, "message"))
+            json_object_set_new(wrong, key, json_string("is not accepted here"));
+    portal_string(ctx->body, "leadName", 200, &lead_name, wrong, bad);
+    portal_string(ctx->body, "leadCompany", 200, &lead_company, wrong, bad);
+    portal_string(ctx->body, "leadEmail", 254, &lead_email, wrong, bad);
+    portal_string(ctx->body, "message", 5000, &message, wrong, bad);
+    if (deal && !json_is_null(deal) && !json_is_number(deal))
+        json_object_set_new(wrong, "dealValue", json_string("must be a number"));
+    if (json_object_size(wrong)) {
+        json_decref(bad);
+        http_error_fields(ctx->resp, 400, "some fields are not accepted or have the wrong type", wrong);
         return -1;
     }
-    /* Every field checked, each wrong one named. */
-    portal_string(ctx->body, "leadName", 200, &lead_name, bad);
-    portal_string(ctx->body, "leadCompany", 200, &lead_company, bad);
-    portal_string(ctx->body, "leadEmail", 254, &lead_email, bad);
-    portal_string(ctx->body, "message", 5000, &message, bad);
+    json_decref(wrong);
     if (!lead_name && !json_object_get(bad, "leadName"))
         json_object_set_new(bad, "leadName", json_string("is required"));
     if (deal && !json_is_null(deal) && (input_money_text(deal, money) || json_number_value(deal) < 0))
@@ -295,7 +296,6 @@ int portal_register(struct request_ctx *ctx)
     {
         const char *values[] = {id};
 
-        http_response_header(ctx->resp, "Location", "/api/v1/portal/referrals/%s", id);
         return portal_answer_value(ctx, portal_statements[PORTAL_REFERRAL], 1, values, 201);
     }
 }

@@ -28,6 +28,8 @@ test('a list with fields= has the same records, each with only those fields', as
   assert.equal(one.headers.get('etag'), `"${whole.items[0].version}"`);
   assertError(await m.get(`/partners/${whole.items[0].id}?fields=secret`), 400, 'bad_request', ['fields']);
   assertError(await m.get(`/partners/${whole.items[0].id}?limit=1`), 400, 'bad_request', ['limit']);
+  const theirs = await newPartner(await newMember(await admin(), 'sparse-other'));
+  assertError(await m.get(`/partners/${theirs.id}?fields=company`), 404, 'not_found', [], 'another member\'s record, sparse or whole');
 });
 
 test('a board asked for what its cards show is at least five times smaller', async (t) => {
