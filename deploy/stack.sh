@@ -80,13 +80,17 @@ db_setup() {
     local var=$1
     # The owner holds the schema; the application role owns nothing and is
     # subject to row-level security.  It switches to the portal's role for a
-    # partner's contact (sql/031), whose grants it does not inherit.
+    # partner's contact (sql/031), whose grants it does not inherit.  A
+    # search's matches are found by a function owned by partnerships_search,
+    # which row-level security does not apply to (sql/034).
     psql_super "$var" -d postgres <<'EOF'
 select 'create role partnerships_owner login' where not exists (select from pg_roles where rolname = 'partnerships_owner') \gexec
 select 'create role partnerships_app login nosuperuser nocreatedb nocreaterole nobypassrls noinherit' where not exists (select from pg_roles where rolname = 'partnerships_app') \gexec
 select 'create role partnerships_portal nologin nosuperuser nocreatedb nocreaterole nobypassrls' where not exists (select from pg_roles where rolname = 'partnerships_portal') \gexec
 alter role partnerships_app noinherit;
 select 'grant partnerships_portal to partnerships_app' where not pg_has_role('partnerships_app', 'partnerships_portal', 'MEMBER') \gexec
+select 'create role partnerships_search nologin nosuperuser nocreatedb nocreaterole bypassrls' where not exists (select from pg_roles where rolname = 'partnerships_search') \gexec
+select 'grant partnerships_search to partnerships_owner' where not pg_has_role('partnerships_owner', 'partnerships_search', 'MEMBER') \gexec
 select 'create database partnerships owner partnerships_owner' where not exists (select from pg_database where datname = 'partnerships') \gexec
 EOF
 }

@@ -1157,10 +1157,19 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
                     *p++ = *s;
                 }
                 *p = '\0';
+                int n = sql_param(&where, pattern);
+
                 /* The pattern in a sub-select: made once per statement, not
-                 * once per row as an expression over a parameter is. */
-                sql_append(&where, " and t.search_text like (select '%%' || lower(normalize($%d, NFC)) || '%%')",
-                           sql_param(&where, pattern));
+                 * once per row as an expression over a parameter is.  A
+                 * table's matches come from its trigram index, by
+                 * search_matches() (sql/034: under row policies LIKE
+                 * cannot use an index); a view's rows are filtered. */
+                if (e->owner_scoped && !e->view)
+                    sql_append(&where, " and t.id = any((select public.search_matches('%s',"
+                               " '%%' || lower(normalize($%d, NFC)) || '%%', %s))::text[])",
+                               e->table, n, deleted ? "true" : "false");
+                else
+                    sql_append(&where, " and t.search_text like (select '%%' || lower(normalize($%d, NFC)) || '%%')", n);
                 narrowed = searched = true;
             }
         }

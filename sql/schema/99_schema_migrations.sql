@@ -43,4 +43,5 @@ insert into public.schema_migrations (version) values
   ('030_partner_role'),
   ('031_partner_portal'),
   ('032_owner_company_index'),
-  ('033_sort_indexes');
+  ('033_sort_indexes'),
+  ('034_search_index');

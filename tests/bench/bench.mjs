@@ -55,6 +55,8 @@ const allRoutes = [
   { name: 'GET /partners (company)', method: 'GET', path: 'partners?sort=company&limit=50', peer: true },
   { name: 'GET /partners (status, -revenue)', method: 'GET', path: 'partners?status=active&sort=-revenueAttributed&limit=50', peer: true },
   { name: 'GET /partners?q=', method: 'GET', path: 'partners?q=consulting', peer: true },
+  // A word one partner has (its contact's address): what an index serves.
+  { name: 'GET /partners?q= (one match)', method: 'GET', path: `partners?q=${encodeURIComponent(one.contactEmail)}`, peer: true },
   { name: 'GET /boards/partners (cards)', method: 'GET', path: 'boards/partners?fields=company,type,revenueAttributed,version', peer: true,
     peerPath: 'boards/partners' },
   { name: 'GET /overview', method: 'GET', path: 'overview', peer: true },

@@ -1,0 +1,94 @@
+-- A search's matches come from the trigram indexes (sql/034): the function
+-- that finds them sees exactly the rows the row policies let the reader
+-- see, in every searchable table, live or in the trash; the role it runs as
+-- is good for nothing else; and the reason it exists holds: under the row
+-- policies LIKE cannot use the index, as that role it can.
+\set ON_ERROR_STOP 1
+begin;
+insert into public.users (id, email, name, role) values
+  ('s_ann', 'ann@search.test', 'Ann', 'member'),
+  ('s_bob', 'bob@search.test', 'Bob', 'member'),
+  ('s_root', 'root@search.test', 'Root', 'admin');
+insert into public.partners (id, company, contact_name, contact_email, type, owner_user_id, notes) values
+  ('sannpartner0000000001', 'Zyxwv Widgets', 'A', 'a@ann.test', 'referral', 's_ann', 'mentions quokka'),
+  ('sannpartner0000000002', 'Ann Other', 'A', 'a2@ann.test', 'referral', 's_ann', null),
+  ('sbobpartner0000000001', 'Zyxwv Gadgets', 'B', 'b@bob.test', 'integration', 's_bob', 'quokka too');
+update public.partners set deleted_at = now() where id = 'sannpartner0000000002';
+select set_config('partnerships.user_id', 's_ann', true) \g /dev/null
+insert into public.referrals (partner_id, direction, lead_name) values ('sannpartner0000000001', 'inbound', 'Quokka Lead');
+select set_config('partnerships.user_id', 's_bob', true) \g /dev/null
+insert into public.referrals (partner_id, direction, lead_name) values ('sbobpartner0000000001', 'inbound', 'Quokka Lead');
+
+\ir lib/helpers.psql
+
+-- What the row policies show the acting user of each searchable table's
+-- rows like the pattern, beside what search_matches() finds.
+create function pg_temp.agree(pattern text, deleted boolean) returns text language plpgsql as $$
+declare r record; policy text[]; found text[]; out text := '';
+begin
+  for r in select c.relation from public.api_collections c join pg_class k on k.oid = to_regclass('public.' || c.relation)
+            where c.owner_scoped and k.relkind = 'r'
+              and exists (select from pg_attribute a where a.attrelid = k.oid and a.attname = 'search_text') loop
+    execute format('select coalesce(array_agg(id order by id), ''{}'') from public.%I where search_text like $1 and (deleted_at is not null) = $2',
+                   r.relation) into policy using pattern, deleted;
+    select coalesce(array_agg(x order by x), '{}') into found from unnest(public.search_matches(r.relation, pattern, deleted)) x;
+    if policy is distinct from found then
+      out := out || r.relation || ': policies ' || policy::text || ', search_matches ' || found::text || '; ';
+    end if;
+  end loop;
+  return out;
+end $$;
+grant execute on function pg_temp.agree(text, boolean) to partnerships_app;
+
+select plan(13);
+
+select ok((select rolbypassrls and not rolcanlogin and not rolsuper and not rolcreaterole
+             from pg_roles where rolname = 'partnerships_search'),
+          'partnerships_search cannot sign in, is no superuser, and only row-level security does not apply to it');
+select is((select array_agg(p.oid::regprocedure::text) from pg_proc p join pg_roles r on r.oid = p.proowner
+            where r.rolname = 'partnerships_search'), array['search_matches(text,text,boolean)'],
+          'it owns search_matches() and no other function');
+select is((select count(*)::int from pg_class c join pg_roles r on r.oid = c.relowner where r.rolname = 'partnerships_search'), 0,
+          'and no table');
+select is((select count(*)::int from information_schema.column_privileges
+            where grantee = 'partnerships_search' and column_name not in ('id', 'owner_user_id', 'deleted_at', 'search_text')
+              and table_name <> 'api_collections'), 0,
+          'of the records it may read only the id, owner, deletion and search text');
+select ok(not pg_has_role('partnerships_app', 'partnerships_search', 'MEMBER')
+          and not pg_has_role('partnerships_portal', 'partnerships_search', 'MEMBER'),
+          'the program''s roles are not members of it');
+
+set local role partnerships_app;
+select set_config('partnerships.user_id', 's_ann', true) \g /dev/null
+select is(pg_temp.agree('%quokka%', false) || pg_temp.agree('%zyxwv%', false) || pg_temp.agree('%%', false), '',
+          'a member: in every searchable table the live rows found are those the row policies show');
+select is(pg_temp.agree('%ann other%', true) || pg_temp.agree('%%', true), '',
+          'a member: the same in the trash');
+select is(public.search_matches('partners', '%zyxwv%', false), array['sannpartner0000000001'],
+          'a member finds only their own partner, not another member''s with the same word');
+select set_config('partnerships.user_id', 's_root', true) \g /dev/null
+select is(pg_temp.agree('%quokka%', false) || pg_temp.agree('%zyxwv%', true) || pg_temp.agree('%%', false), '',
+          'an admin: every row, as the row policies show it');
+select set_config('partnerships.user_id', '', true) \g /dev/null
+select is(public.search_matches('partners', '%%', false), '{}'::text[], 'no acting user: nothing');
+select throws_ok($$select public.search_matches('partner_performance', '%a%', false)$$, '22023', null,
+                 'a view, the users, anything but a searchable table of an owner''s records is refused');
+reset role;
+
+-- Why: as the application role the trigram index cannot serve LIKE even
+-- when nothing else may (the row policies come first, and LIKE is not
+-- leakproof); as partnerships_search it does.
+set local enable_seqscan = off;
+set local enable_indexscan = off;
+set local role partnerships_app;
+select set_config('partnerships.user_id', 's_ann', true) \g /dev/null
+select ok(pg_temp.plan_of($$select id from public.partners where search_text like '%quokka%'$$) !~ 'partners_search_idx',
+          'as the application role, LIKE under the row policies is not answered from the trigram index, whatever else is off');
+reset role;
+set local role partnerships_search;
+select ok(pg_temp.plan_of($$select id from public.partners where search_text like '%quokka%'$$) ~ 'partners_search_idx',
+          'as partnerships_search, LIKE is answered from the trigram index');
+reset role;
+
+select * from finish();
+rollback;
