@@ -49,6 +49,9 @@ const struct config_setting config_settings[] = {
     {"PARTNERSHIPS_REMOTE_USER_DOMAIN", "appended as @DOMAIN to sign-on names without one"},
     {"PARTNERSHIPS_REFERRAL_PROTECTION_DAYS", "days a lead registered by a partner is theirs: another partner's\n"
                                               "registration of it is refused (default 90)"},
+    {"PARTNERSHIPS_SEARCH_INDEX_ROWS", "a reader with at least this many rows of a table has a search's\n"
+                                       "matches found by its trigram index, and read by id; fewer\n"
+                                       "are filtered (default 5000)"},
     {"PARTNERSHIPS_PUBLIC_URL", "the app's address as its users reach it (https://partners.example.com/),\n"
                                 "for invitation links; unset: the request's scheme, host and port"},
     {NULL, NULL}
@@ -227,7 +230,8 @@ static int config_build(const struct config_file *file, struct config *next)
         config_int(file, "PARTNERSHIPS_LOGIN_MAX_FAILURES_ADDRESS", 100, 1, 1000000,
                    &next->login_max_failures_address) ||
         config_int(file, "PARTNERSHIPS_LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60, &next->login_window_minutes) ||
-        config_int(file, "PARTNERSHIPS_REFERRAL_PROTECTION_DAYS", 90, 1, 3650, &next->referral_protection_days))
+        config_int(file, "PARTNERSHIPS_REFERRAL_PROTECTION_DAYS", 90, 1, 3650, &next->referral_protection_days) ||
+        config_int(file, "PARTNERSHIPS_SEARCH_INDEX_ROWS", 5000, 0, 2147483647, &next->search_index_rows))
         return -1;
     next->cookie_secure = secure != 0;
     mode = config_value(file, "PARTNERSHIPS_AUTH_MODE");

@@ -24,6 +24,7 @@ struct config {
     char *remote_user_domain;       /* PARTNERSHIPS_REMOTE_USER_DOMAIN: appended to names without @ */
     int referral_protection_days;   /* PARTNERSHIPS_REFERRAL_PROTECTION_DAYS: a registered lead is the first partner's */
     char *public_url;               /* PARTNERSHIPS_PUBLIC_URL: the app's address, for links (NULL: the request's) */
+    int search_index_rows;          /* PARTNERSHIPS_SEARCH_INDEX_ROWS: a reader's rows from which search uses the index */
 };
 
 /* One setting, for `partnerships help` and the settings file's checks. */

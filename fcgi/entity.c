@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "config.h"
 #include "csv.h"
@@ -38,11 +39,67 @@ struct entity_sql {
 };
 
 /* What a check leaves for its handler in ctx->input: the statement (and an
- * export's header line). */
+ * export's header line).  A search of a table has a second form of the
+ * statement, reading the rows by the ids search_matches() found (sql/034);
+ * the handler asks for those first and runs the form they call for. */
 struct entity_input {
     struct entity_sql sql;
     char *header;
+    char *by_ids;            /* the statement with $ids_param the matches' ids; NULL: not a search of a table */
+    int pattern_param;       /* the LIKE pattern's parameter */
+    int ids_param;           /* null in the other form, which filters the reader's rows */
+    bool deleted;            /* the trash is searched */
 };
+
+/* A search's matches are looked up by id when PostgreSQL expects the
+ * reader to have at least PARTNERSHIPS_SEARCH_INDEX_ROWS rows and at most
+ * ENTITY_SEARCH_MOST_IDS of them to match; otherwise the reader's rows are
+ * filtered, which then costs less (sql/034; README "Performance").  What
+ * it found of a reader's rows of a table, few or many, the worker keeps for
+ * ENTITY_FEW_SECONDS (in ENTITY_FEW_SLOTS, by a hash of reader and table):
+ * a reader of few rows searches by filtering at once, without asking; one
+ * of many is not estimated again. */
+enum {
+    ENTITY_SEARCH_MOST_IDS = 1000,
+    ENTITY_FEW_SECONDS = 60,
+    ENTITY_FEW_SLOTS = 64
+};
+
+static struct entity_few {
+    char user[API_ID_MAX + 1];
+    const struct entity *entity;
+    time_t until;
+    bool few;
+} entity_few[ENTITY_FEW_SLOTS];
+
+static struct entity_few *entity_few_slot(const char *user, const struct entity *e)
+{
+    unsigned long h = 5381;
+
+    for (const char *c = user; *c; c++)
+        h = h * 33 + (unsigned char)*c;
+    for (const char *c = e->collection; *c; c++)
+        h = h * 33 + (unsigned char)*c;
+    return &entity_few[h % ENTITY_FEW_SLOTS];
+}
+
+/* 1: the reader has few rows of the table, 0: many, -1: not known. */
+static int entity_few_known(const char *user, const struct entity *e)
+{
+    const struct entity_few *f = entity_few_slot(user, e);
+
+    return f->entity == e && strcmp(f->user, user) == 0 && f->until > time(NULL) ? f->few : -1;
+}
+
+static void entity_few_note(const char *user, const struct entity *e, bool few)
+{
+    struct entity_few *f = entity_few_slot(user, e);
+
+    snprintf(f->user, sizeof(f->user), "%s", user);
+    f->entity = e;
+    f->until = time(NULL) + ENTITY_FEW_SECONDS;
+    f->few = few;
+}
 
 static void sql_append(struct entity_sql *sql, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -91,6 +148,7 @@ void entity_free_input(void *input)
         return;
     sql_free(&in->sql);
     free(in->header);
+    free(in->by_ids);
     free(in);
 }
 
@@ -1101,6 +1159,33 @@ static void entity_shape_sql(const struct entity *e, enum entity_shape shape, st
                with_page ? ", count(*) over () as total" : "", e->table, where, order, *order ? ", " : "", e->table);
 }
 
+/* The by-ids form of a search's statement (entity_input.by_ids): where with
+ * its search condition (search_len bytes at search_at, the null ids) made
+ * "the row is one of the ids", scoped by the owner as scoped is.  Returns
+ * 0, or -1 when out of memory. */
+static int entity_search_by_ids(struct request_ctx *ctx, enum entity_shape shape, const struct entity_sql *where, size_t search_at,
+                                size_t search_len, const struct entity_sql *scoped, const struct entity_sql *order,
+                                int fields_param, const char *json_sql)
+{
+    struct entity_input *in = ctx->input;
+    struct entity_sql *alt = calloc(1, sizeof(*alt)), *by_ids = calloc(1, sizeof(*by_ids));
+    size_t owner_len = scoped->len - where->len;   /* scoped is the owner's condition, then where */
+    int rc = -1;
+
+    if (alt && by_ids) {
+        sql_append(alt, "%.*s", (int)(owner_len + search_at), scoped->text);
+        sql_append(alt, " and t.id = any($%d::text[])", in->ids_param);
+        sql_append(alt, "%s", where->text + search_at + search_len);
+        entity_shape_sql(ctx->entity, shape, by_ids, alt->text, order->text, fields_param, NULL, true,
+                         json_sql ? json_sql : ctx->entity->json_sql);
+        if (alt->overflow || by_ids->overflow || (in->by_ids = strdup(by_ids->text)))
+            rc = 0;
+    }
+    free(alt);
+    free(by_ids);
+    return rc;
+}
+
 /* GET /C's parameters (and a board's), checked and turned into SQL before
  * the database is touched: 400 for an unknown parameter or sort key, a bad
  * limit/offset; 422 for a filter value outside its enumeration or form. */
@@ -1111,6 +1196,7 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
     const struct http_request *req = ctx->req;
     struct entity_input *in = calloc(1, sizeof(*in));
     struct entity_sql where = {0}, order = {0}, scoped = {0}, totals = {0}, kept_sql = {0};
+    size_t search_at = 0, search_len = 0;   /* the search's condition in where, for the by-ids form */
     json_t *bad = json_object(), *invalid = json_object();
     long long max_limit = shape == SHAPE_CSV ? 2147483647LL : ENTITY_LIST_MAX_LIMIT;
     long long limit = shape == SHAPE_CSV ? -1 : ENTITY_LIST_DEFAULT_LIMIT, offset = 0;   /* -1: every row */
@@ -1161,15 +1247,18 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
 
                 /* The pattern in a sub-select: made once per statement, not
                  * once per row as an expression over a parameter is.  A
-                 * table's matches come from its trigram index, by
-                 * search_matches() (sql/034: under row policies LIKE
-                 * cannot use an index); a view's rows are filtered. */
-                if (e->owner_scoped && !e->view)
-                    sql_append(&where, " and t.id = any((select public.search_matches('%s',"
-                               " '%%' || lower(normalize($%d, NFC)) || '%%', %s))::text[])",
-                               e->table, n, deleted ? "true" : "false");
-                else
-                    sql_append(&where, " and t.search_text like (select '%%' || lower(normalize($%d, NFC)) || '%%')", n);
+                 * table's list or board may read its rows by the ids of
+                 * its matches instead (entity_query): this form, filtering
+                 * the reader's rows, has their parameter null. */
+                if (e->owner_scoped && !e->view && shape != SHAPE_CSV) {
+                    in->pattern_param = n;
+                    in->ids_param = sql_param(&where, NULL);
+                    in->deleted = deleted;
+                    search_at = where.len;
+                    sql_append(&where, " and $%d::text[] is null", in->ids_param);
+                    search_len = where.len - search_at;
+                }
+                sql_append(&where, " and t.search_text like (select '%%' || lower(normalize($%d, NFC)) || '%%')", n);
                 narrowed = searched = true;
             }
         }
@@ -1291,6 +1380,11 @@ static int entity_check_query(struct request_ctx *ctx, enum entity_shape shape)
     entity_shape_sql(e, shape, &in->sql, scoped.text, order.text, fields_param, kept ? kept_sql.text : NULL, searched,
                      json_sql ? json_sql : e->json_sql);
     scoped.overflow = scoped.overflow || kept_sql.overflow || in->sql.overflow;
+    if (in->ids_param && !scoped.overflow && entity_search_by_ids(ctx, shape, &where, search_at, search_len, &scoped, &order,
+                                                                  fields_param, json_sql)) {
+        http_error(ctx->resp, 500, "out of memory");
+        goto out;
+    }
     memcpy(in->sql.values, where.values, sizeof(where.values));
     in->sql.nvalues = where.nvalues;
     where.nvalues = 0;
@@ -1577,12 +1671,37 @@ int entity_board(struct request_ctx *ctx)
 static struct pg_result *entity_query(struct request_ctx *ctx)
 {
     struct entity_input *in = ctx->input;
-    const char *values[ENTITY_MAX_PARAMS];
+    const char *values[ENTITY_MAX_PARAMS], *sql = in->sql.text;
+    struct pg_result *matches = NULL, *res;
 
     memcpy(values, in->sql.values, sizeof(values));
     values[2] = ctx->user.admin ? NULL : ctx->user.id;
-    db_commit_with_next(ctx->db);   /* a read, and the request's only statement */
-    return db_query_cached(ctx->db, in->sql.text, in->sql.nvalues, values);
+    int few = in->by_ids ? entity_few_known(ctx->user.id, ctx->entity) : 1;
+
+    if (few != 1) {
+        /* A search of a table: its matches' ids first, from the trigram
+         * index, unless the rows are better filtered (null; sql/034). */
+        char fewest[16], most[16];
+        const char *few_rows;
+        const char *ask[6] = {ctx->entity->table, in->sql.values[in->pattern_param - 1], in->deleted ? "t" : "f",
+                              ctx->user.admin ? "t" : "f", fewest, most};
+
+        snprintf(fewest, sizeof(fewest), "%d", few == 0 ? 0 : config.search_index_rows);
+        snprintf(most, sizeof(most), "%d", ENTITY_SEARCH_MOST_IDS);
+        matches = db_query_cached(ctx->db, "select ids, few_rows from public.search_matches($1,"
+                                           " '%' || lower(normalize($2, NFC)) || '%', $3::boolean, $4::boolean,"
+                                           " $5::integer, $6::integer)", 6, ask);
+        if (!matches || !db_ok(matches))
+            return matches;
+        if ((values[in->ids_param - 1] = db_value(matches, 0, 0)))
+            sql = in->by_ids;
+        if ((few_rows = db_value(matches, 0, 1)))
+            entity_few_note(ctx->user.id, ctx->entity, strcmp(few_rows, "t") == 0);
+    }
+    db_commit_with_next(ctx->db);   /* a read, and the request's only other statement */
+    res = db_query_cached(ctx->db, sql, in->sql.nvalues, values);
+    db_clear(matches);
+    return res;
 }
 
 /* GET /C: 200 {"items","total","limit","offset"}. */

@@ -5,7 +5,8 @@
 //
 // Environment: BASE (the stack's URL), PGHOST (socket directory), PGLOG (the
 // cluster's log file), MASTER_PID, SECONDS_PER_RUN (default 5), CONNS
-// (default "1 16 64"), PGBIN; SQL_ONLY=1 prints the pgbench scripts only.
+// (default "1 16 64"), PGBIN; SQL_ONLY=1 prints the pgbench scripts only;
+// PLANS=1 also runs pgbench with plans forced generic, and forced custom.
 // PEER (the hand-written service's URL, tests/bench/peer.mjs): its answers
 // are checked against the program's first (agree.mjs), then each route it
 // serves is measured on it too, the same way, right after the program's.
@@ -130,6 +131,7 @@ function pgbenchScript(route, stmts) {
         s.params.forEach((v, i) => { if (/^\d+$/.test(v ?? '') && i !== idIndex) sql = sql.replace(new RegExp(`\\$${i + 1}::integer`, 'g'), 'null::integer'); });
     }
     sql = sql.replace(/\$(\d+)/g, (_, n) => {
+      if (s.params[n - 1] === null) return 'null';   // pgbench has no null variable
       defines.push(`v${k}_${n}=${s.params[n - 1]}`);
       return `:v${k}_${n}`;
     });
@@ -146,7 +148,7 @@ function pgbenchScript(route, stmts) {
 // pgbench's own latencies come from its per-transaction log (-l: one file
 // per thread, the latency in microseconds in the third column): what
 // PostgreSQL alone needs for the route's SQL at that concurrency.
-function pgbench(route, clients) {
+function pgbench(route, clients, planMode) {
   const file = join(dir, `${route.slug}.sql`);
   const logPrefix = join(dir, `${route.slug}-${clients}`);
   writeFileSync(file, route.pg.script);
@@ -154,7 +156,8 @@ function pgbench(route, clients) {
     '-l', `--log-prefix=${logPrefix}`, '-h', process.env.PGHOST, '-U', 'partnerships_app', '-f', file];
   for (const d of route.pg.defines) args.push('-D', d);
   args.push('partnerships');
-  const r = spawnSync(`${pgbin}/pgbench`, args, { encoding: 'utf8', cwd: dir });
+  const env = planMode ? { ...process.env, PGOPTIONS: `-c plan_cache_mode=${planMode}` } : process.env;
+  const r = spawnSync(`${pgbin}/pgbench`, args, { encoding: 'utf8', cwd: dir, env });
   const tps = r.stdout.match(/tps = ([\d.]+) \(without/);
   const failed = r.stdout.match(/number of failed transactions: (\d+)/);
   if (!tps || r.status !== 0) return { error: (r.stderr || r.stdout).split('\n').filter(Boolean).slice(-2).join(' ') };
@@ -271,6 +274,13 @@ for (const route of routes) {
       `${p.tps ? `pgbench ${p.tps.toFixed(0).padStart(7)} tps  p50 ${p.p50.toFixed(2).padStart(6)} ms  ` +
         `p99 ${p.p99.toFixed(2).padStart(7)} ms  ratio ${(w.rate / p.tps).toFixed(2)}` : `pgbench: ${p.error}`}` +
       `${w.errors ? `  socket errors: ${w.errors}` : ''}\n`);
+    if (process.env.PLANS) {
+      // The route's SQL with every plan generic, and with every plan made
+      // for its values: which a statement should be prepared for.
+      const g = pgbench(route, c, 'force_generic_plan'), k = pgbench(route, c, 'force_custom_plan');
+      process.stdout.write(`${'  plans'.padEnd(34)} ${String(c).padStart(3)}  pgbench as chosen ${p.tps?.toFixed(0)} tps, ` +
+        `generic ${g.tps?.toFixed(0) ?? g.error} tps, custom ${k.tps?.toFixed(0) ?? k.error} tps\n`);
+    }
     if (peerBase && route.peer) {
       const q = wrk(route, c, peerBase);
       rows.push({ route: `${route.name} (peer)`, c, ...q });
