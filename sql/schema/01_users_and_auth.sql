@@ -103,20 +103,24 @@ COMMENT ON TABLE public.login_failures IS 'Sign-in attempts not (yet) known to h
 -- True when the acting user is an enabled admin.  Policies call it as
 -- (select public.app_is_admin()) so that it runs once per statement.
 create function public.app_is_admin() returns boolean
-language sql stable security definer set search_path = ''
+language plpgsql stable security definer set search_path = ''
 as $$
-  select exists (select 1 from public.users u
-                 where u.id = public.current_user_id() and u.role = 'admin' and not u.disabled)
+begin
+  return exists (select 1 from public.users u
+                 where u.id = public.current_user_id() and u.role = 'admin' and not u.disabled);
+end
 $$;
 grant execute on function public.app_is_admin() to partnerships_app;
 grant execute on function public.app_is_admin() to partnerships_portal;
 
 -- The acting user's partner, when they are an enabled partner user.
 create function public.app_partner_id() returns text
-language sql stable security definer set search_path = ''
+language plpgsql stable security definer set search_path = ''
 as $$
-  select u.partner_id from public.users u
-   where u.id = public.current_user_id() and u.role = 'partner' and not u.disabled
+begin
+  return (select u.partner_id from public.users u
+           where u.id = public.current_user_id() and u.role = 'partner' and not u.disabled);
+end
 $$;
 grant execute on function public.app_partner_id() to partnerships_app, partnerships_portal;
 

@@ -44,4 +44,5 @@ insert into public.schema_migrations (version) values
   ('031_partner_portal'),
   ('032_owner_company_index'),
   ('033_sort_indexes'),
-  ('034_search_index');
+  ('034_search_index'),
+  ('035_acting_user_plpgsql');

@@ -24,8 +24,15 @@ function wrk(token, path) {
   return { rate: rate ? Number(rate[1]) : 0, non2xx: non2xx ? Number(non2xx[1]) : 0 };
 }
 async function total(token, collection) {
-  const r = await fetch(`${base}${collection}?limit=1&fields=id`, { headers: { Authorization: `Bearer ${token}` } });
-  return r.ok ? (await r.json()).total : NaN;
+  // Again on a closed connection: nginx ends an idle keep-alive while wrk runs.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await fetch(`${base}${collection}?limit=1&fields=id`, { headers: { Authorization: `Bearer ${token}` } });
+      return r.ok ? (await r.json()).total : NaN;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
 }
 
 const lists = psql(`select c.name || ' ' || c.default_sort || ' ' || string_agg(f.name, ',' order by f.position)

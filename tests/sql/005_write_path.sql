@@ -8,7 +8,7 @@
 \set ON_ERROR_STOP 1
 begin;
 \ir lib/helpers.psql
-select plan(10);
+select plan(11);
 
 select is((select array_agg(p.proname::text || ' ' || l.lanname order by p.proname)
              from pg_proc p join pg_language l on l.oid = p.prolang
@@ -16,6 +16,11 @@ select is((select array_agg(p.proname::text || ' ' || l.lanname order by p.prona
                             'public.partner_review_totals_add'::regproc)),
           array['partner_figures_apply plpgsql', 'partner_review_totals_add plpgsql', 'partner_totals_add plpgsql'],
           'the functions a write''s triggers call are PL/pgSQL');
+select is((select array_agg(p.proname::text || ' ' || l.lanname order by p.proname)
+             from pg_proc p join pg_language l on l.oid = p.prolang
+            where p.oid in ('public.app_is_admin'::regproc, 'public.app_partner_id'::regproc)),
+          array['app_is_admin plpgsql', 'app_partner_id plpgsql'],
+          'the acting user''s role and partner, which the row policies ask, are PL/pgSQL: planned once per session (035)');
 
 -- Inlined: the plan shows the expression, not a call of nanoid().
 select ok(pg_temp.plan_of('select public.nanoid()', true) ~ 'translate\('
