@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -20,12 +21,29 @@ static int db_nstatements;
 
 /* Statements built per request (lists, creates, patches) are few in kind:
  * the last DB_CACHE_SLOTS of them stay prepared on the connection, so that
- * a repeated one is neither parsed nor planned again. */
-enum { DB_CACHE_SLOTS = 64 };
+ * a repeated one is neither parsed nor planned again.
+ *
+ * How each is planned is measured, per connection.  PostgreSQL plans a
+ * prepared statement for its values five times, then keeps a generic plan
+ * only if its estimated cost is no higher; a list's generic plan cannot see
+ * the limit (a parameter), so its estimate always loses, and such a list
+ * was planned at every request even where the generic plan was the same
+ * and twice as fast (tests/bench PLANS=1).  So a cached statement, after
+ * DB_PLAN_WARMUP runs, is timed DB_PLAN_SAMPLES times as PostgreSQL
+ * chooses and as many times with a generic plan (plan_cache_mode, for that
+ * statement alone, inside its transaction); the generic plan is kept when
+ * its median time is under DB_PLAN_GAIN of the other's. */
+enum { DB_CACHE_SLOTS = 64, DB_PLAN_WARMUP = 5, DB_PLAN_SAMPLES = 8 };
+#define DB_PLAN_GAIN 0.9
+
+enum db_plan { DB_PLAN_LEARNING, DB_PLAN_CHOSEN, DB_PLAN_GENERIC };
 
 struct db_cached {
     char *sql;               /* NULL: a free slot */
     unsigned long used;      /* db->clock at its last use */
+    enum db_plan plan;
+    int runs;                /* while learning: runs in a transaction */
+    float chosen_ms[DB_PLAN_SAMPLES], generic_ms[DB_PLAN_SAMPLES];
 };
 
 struct db {
@@ -223,24 +241,32 @@ static PGresult *db_pipeline_result(PGconn *conn)
 
 /* Executes the statement prepared as name; with BEGIN before it and/or
  * COMMIT after it in the same round trip when db_begin_with_next() or
- * db_commit_with_next() asked for that (libpq "Pipeline Mode"). */
-static PGresult *db_exec(struct db *db, const char *name, int nparams, const char *const *values)
+ * db_commit_with_next() asked for that (libpq "Pipeline Mode"); generic:
+ * planned generically (inside a transaction only), the setting back to
+ * the session's after it, or ended by the COMMIT. */
+static PGresult *db_exec(struct db *db, const char *name, int nparams, const char *const *values, bool generic)
 {
     bool begin = db->begin_next, commit = db->commit_next, sent;
-    PGresult *begun = NULL, *ran = NULL, *committed = NULL, *sync;
+    PGresult *begun = NULL, *set = NULL, *ran = NULL, *committed = NULL, *reset = NULL, *sync;
 
     db->begin_next = db->commit_next = false;
-    if (!begin && !commit)
+    if (!begin && !commit && !generic)
         return db_checked(db, PQexecPrepared(db->conn, name, nparams, values, NULL, NULL, 0));
     sent = PQenterPipelineMode(db->conn) &&
            (!begin || PQsendQueryParams(db->conn, "begin", 0, NULL, NULL, NULL, NULL, 0)) &&
+           (!generic || PQsendQueryParams(db->conn, "set local plan_cache_mode = force_generic_plan", 0, NULL, NULL,
+                                          NULL, NULL, 0)) &&
            PQsendQueryPrepared(db->conn, name, nparams, values, NULL, NULL, 0) &&
            (!commit || PQsendQueryParams(db->conn, "commit", 0, NULL, NULL, NULL, NULL, 0)) &&
+           (commit || !generic ||
+            PQsendQueryParams(db->conn, "set local plan_cache_mode = default", 0, NULL, NULL, NULL, NULL, 0)) &&
            PQpipelineSync(db->conn);
     if (sent) {
         begun = begin ? db_pipeline_result(db->conn) : NULL;
+        set = generic ? db_pipeline_result(db->conn) : NULL;
         ran = db_pipeline_result(db->conn);
         committed = commit ? db_pipeline_result(db->conn) : NULL;
+        reset = !commit && generic ? db_pipeline_result(db->conn) : NULL;
         sync = PQgetResult(db->conn);
         sent = PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
         PQclear(sync);
@@ -248,11 +274,17 @@ static PGresult *db_exec(struct db *db, const char *name, int nparams, const cha
     if (!sent || !PQexitPipelineMode(db->conn)) {
         log_error("database pipeline failed: %s", PQerrorMessage(db->conn));
         PQclear(begun);
+        PQclear(set);
         PQclear(ran);
         PQclear(committed);
+        PQclear(reset);
         db_disconnect(db);   /* a connection in an unknown state is not reused */
         return NULL;
     }
+    /* The settings cannot fail but in a failed transaction, where the
+     * statement then failed too, and tells why. */
+    PQclear(set);
+    PQclear(reset);
     /* The first failure is the answer: BEGIN's, the statement's, or (after a
      * statement that succeeded) COMMIT's.  After a failed statement COMMIT
      * only ends the failed transaction. */
@@ -327,7 +359,7 @@ struct pg_result *db_run(struct db *db, int statement, int nparams, const char *
         return NULL;
     if ((failed = db_prepare(db, statement, &lost)) || lost)
         return failed;
-    return db_exec(db, db_statements[statement].name, nparams, values);
+    return db_exec(db, db_statements[statement].name, nparams, values, false);
 }
 
 struct pg_result *db_query(struct db *db, const char *sql, int nparams, const char *const *values)
@@ -336,6 +368,48 @@ struct pg_result *db_query(struct db *db, const char *sql, int nparams, const ch
     if (!db->conn)
         return NULL;
     return db_checked(db, PQexecParams(db->conn, sql, nparams, NULL, values, NULL, NULL, 0));
+}
+
+static int db_float_order(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+
+    return (x > y) - (x < y);
+}
+
+static float db_median(float *ms)
+{
+    qsort(ms, DB_PLAN_SAMPLES, sizeof(*ms), db_float_order);
+    return (ms[DB_PLAN_SAMPLES / 2 - 1] + ms[DB_PLAN_SAMPLES / 2]) / 2;
+}
+
+/* Runs a cached statement planned as its slot has learnt (above): while
+ * learning, each run in a transaction that succeeds is timed, as chosen
+ * and then generic, and at the end the faster is kept. */
+static PGresult *db_exec_cached(struct db *db, struct db_cached *slot, const char *name, int nparams,
+                                const char *const *values)
+{
+    bool in_transaction = db->begin_next || PQtransactionStatus(db->conn) == PQTRANS_INTRANS;
+    int sample = slot->runs - DB_PLAN_WARMUP;
+    bool generic = in_transaction && (slot->plan == DB_PLAN_GENERIC ||
+                                      (slot->plan == DB_PLAN_LEARNING && sample >= DB_PLAN_SAMPLES));
+    struct timespec start, end;
+    PGresult *res;
+
+    if (slot->plan != DB_PLAN_LEARNING || !in_transaction)
+        return db_exec(db, name, nparams, values, generic);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    res = db_exec(db, name, nparams, values, generic);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    if (!res || !db_ok(res))
+        return res;
+    if (sample >= 0)
+        (generic ? slot->generic_ms : slot->chosen_ms)[sample % DB_PLAN_SAMPLES] =
+            (float)((end.tv_sec - start.tv_sec) * 1e3 + (end.tv_nsec - start.tv_nsec) / 1e6);
+    if (++slot->runs == DB_PLAN_WARMUP + 2 * DB_PLAN_SAMPLES)
+        slot->plan = db_median(slot->generic_ms) < DB_PLAN_GAIN * db_median(slot->chosen_ms) ? DB_PLAN_GENERIC
+                                                                                              : DB_PLAN_CHOSEN;
+    return res;
 }
 
 struct pg_result *db_query_cached(struct db *db, const char *sql, int nparams, const char *const *values)
@@ -370,6 +444,8 @@ struct pg_result *db_query_cached(struct db *db, const char *sql, int nparams, c
         }
         if (!(slot->sql = strdup(sql)))
             return db_query(db, sql, nparams, values);
+        slot->plan = DB_PLAN_LEARNING;
+        slot->runs = 0;
         if (!(res = db_checked(db, PQprepare(db->conn, name, sql, 0, NULL))))
             return NULL;
         if (PQresultStatus(res) != PGRES_COMMAND_OK) {
@@ -381,7 +457,7 @@ struct pg_result *db_query_cached(struct db *db, const char *sql, int nparams, c
     }
     slot->used = ++db->clock;
     snprintf(name, sizeof(name), "c%d", (int)(slot - db->cache));
-    return db_exec(db, name, nparams, values);
+    return db_exec_cached(db, slot, name, nparams, values);
 }
 
 struct pg_result *db_script(struct db *db, const char *sql)
