@@ -192,6 +192,8 @@ ALTER TABLE ONLY public.campaigns
 CREATE INDEX campaigns_owner_idx ON public.campaigns USING btree (owner_user_id, status_rank, start_date DESC NULLS LAST, name, id) INCLUDE (revenue) WHERE (deleted_at IS NULL);
 CREATE INDEX campaigns_partner_idx ON public.campaigns USING btree (partner_id) WHERE (deleted_at IS NULL);
 CREATE INDEX campaigns_status_idx ON public.campaigns USING btree (status_rank, start_date DESC NULLS LAST, name, id) INCLUDE (revenue) WHERE (deleted_at IS NULL);
+CREATE INDEX campaigns_owner_start_idx ON public.campaigns USING btree (owner_user_id, start_date DESC NULLS LAST, name, id) WHERE (deleted_at IS NULL);
+CREATE INDEX campaigns_start_idx ON public.campaigns USING btree (start_date DESC NULLS LAST, name, id) WHERE (deleted_at IS NULL);
 
 ALTER TABLE public.campaigns ENABLE ROW LEVEL SECURITY;
 
@@ -255,6 +257,8 @@ ALTER TABLE ONLY public.referrals
 
 CREATE INDEX referrals_date_idx ON public.referrals USING btree (referred_date, id) WHERE (deleted_at IS NULL);
 CREATE INDEX referrals_owner_idx ON public.referrals USING btree (owner_user_id, direction) WHERE (deleted_at IS NULL);
+CREATE INDEX referrals_owner_referred_idx ON public.referrals USING btree (owner_user_id, referred_date DESC NULLS LAST, id) WHERE (deleted_at IS NULL);
+CREATE INDEX referrals_referred_idx ON public.referrals USING btree (referred_date DESC NULLS LAST, id) WHERE (deleted_at IS NULL);
 CREATE INDEX referrals_partner_idx ON public.referrals USING btree (partner_id, direction, referred_date) WHERE (deleted_at IS NULL);
 
 ALTER TABLE public.referrals ENABLE ROW LEVEL SECURITY;
@@ -404,6 +408,8 @@ ALTER TABLE ONLY public.shared_customers
 
 CREATE INDEX shared_customers_owner_idx ON public.shared_customers USING btree (owner_user_id) WHERE (deleted_at IS NULL);
 CREATE INDEX shared_customers_partner_idx ON public.shared_customers USING btree (partner_id) WHERE (deleted_at IS NULL);
+CREATE INDEX shared_customers_owner_customer_idx ON public.shared_customers USING btree (owner_user_id, customer, id) WHERE (deleted_at IS NULL);
+CREATE INDEX shared_customers_customer_idx ON public.shared_customers USING btree (customer, id) WHERE (deleted_at IS NULL);
 
 ALTER TABLE public.shared_customers ENABLE ROW LEVEL SECURITY;
 

@@ -45,4 +45,5 @@ insert into public.schema_migrations (version) values
   ('032_owner_company_index'),
   ('033_sort_indexes'),
   ('034_search_index'),
-  ('035_acting_user_plpgsql');
+  ('035_acting_user_plpgsql'),
+  ('036_default_sort_indexes');
