@@ -150,7 +150,7 @@ test('a registered lead becomes an inbound referral of the partner, the contact 
   assertError(three, 422, 'validation', ['leadName', 'dealValue']);
   assertError(await contact.post('/portal/referrals', { leadName: 'X', status: 'converted' }), 400, 'bad_request', ['status']);
   assertError(await contact.post('/portal/referrals', { leadName: 'X', partnerId: rival.partner.id }), 400, 'bad_request', ['partnerId']);
-  assertError(await contact.post('/portal/referrals', { leadName: 7 }), 400, 'bad_request', ['leadName'], 'a wrong type is a 400 (API.md)');
+  assertError(await contact.post('/portal/referrals', { leadName: 7 }), 400, 'bad_request', ['leadName'], 'a wrong type is a 400, as for every other route');
   assertError(await contact.post('/portal/referrals', { leadName: 'X', dealValue: '5' }), 400, 'bad_request', ['dealValue']);
   assertError(await contact.post('/portal/referrals', { leadName: 'X', dealValue: 1.005 }), 422, 'validation', ['dealValue']);
   assertError(await contact.post('/portal/referrals', { leadName: 'X', leadEmail: 'bad' }), 422, 'validation', ['leadEmail']);
