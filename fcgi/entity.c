@@ -1673,11 +1673,10 @@ static struct pg_result *entity_query(struct request_ctx *ctx)
     struct entity_input *in = ctx->input;
     const char *values[ENTITY_MAX_PARAMS], *sql = in->sql.text;
     struct pg_result *matches = NULL, *res;
+    int few = in->by_ids ? entity_few_known(ctx->user.id, ctx->entity) : 1;   /* 1: no asking */
 
     memcpy(values, in->sql.values, sizeof(values));
     values[2] = ctx->user.admin ? NULL : ctx->user.id;
-    int few = in->by_ids ? entity_few_known(ctx->user.id, ctx->entity) : 1;
-
     if (few != 1) {
         /* A search of a table: its matches' ids first, from the trigram
          * index, unless the rows are better filtered (null; sql/034). */
