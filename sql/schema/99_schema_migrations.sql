@@ -46,4 +46,5 @@ insert into public.schema_migrations (version) values
   ('033_sort_indexes'),
   ('034_search_index'),
   ('035_acting_user_plpgsql'),
-  ('036_default_sort_indexes');
+  ('036_default_sort_indexes'),
+  ('037_search_windows');

@@ -1,4 +1,4 @@
--- A search's matches come from the trigram indexes (sql/034): the function
+-- A search's matches come from the trigram indexes (sql/034, 037): the function
 -- that finds them sees exactly the rows the row policies let the reader
 -- see, in every searchable table (the trash it leaves to filtering); the role it runs as
 -- is good for nothing else; and the reason it exists holds: under the row
@@ -40,7 +40,7 @@ begin
 end $$;
 grant execute on function pg_temp.agree(text, boolean) to partnerships_app;
 
-select plan(17);
+select plan(24);
 
 select ok((select rolbypassrls and not rolcanlogin and not rolsuper and not rolcreaterole
              from pg_roles where rolname = 'partnerships_search'),
@@ -81,6 +81,36 @@ select is(public.search_matches('partners', '%zyxwv%', false, false, 1000000, 10
           'a reader of fewer rows than asked for: null, and they are said to be few (the program remembers)');
 select throws_ok($$select public.search_matches('views', '%abc%', false, false, 0, 1000)$$, '42501', null,
                  'no other table (saved views, for one) can be read through it');
+reset role;
+
+-- A long text (037) is looked up by its windows of four characters that
+-- PostgreSQL's sample of the column does not hold, and the rows found are
+-- checked for the whole text.  Partners added after the sample was taken
+-- hold such windows.
+analyze public.partners;
+insert into public.partners (id, company, contact_name, contact_email, type, owner_user_id) values
+  ('sannpartner0000000003', 'Wombat Works', 'A', 'quokka_wallaby@wombat.test', 'referral', 's_ann'),
+  ('sbobpartner0000000002', 'Wombat Works', 'B', 'quokka_wallaby@wombat.test', 'referral', 's_bob');
+set local role partnerships_search;
+select ok((select count(*) between 1 and 2 and bool_and(w ~ '^%[^%_\\]{4}%$' and strpos('quokka_wallaby@wombat', substr(w, 2, 4)) > 0)
+             from unnest(public.search_windows('partners', 'quokka_wallaby@wombat')) w),
+          'a long text the sample does not hold: one or two of its windows of four characters, none with a LIKE metacharacter');
+select is(public.search_windows('partners', 'zyxwv widgets'), null,
+          'a text whose every window the sample holds: null (the whole text is asked for)');
+select is(public.search_windows('partners', 'wombatw'), null, 'a text under eight characters: null');
+reset role;
+set local role partnerships_app;
+select set_config('partnerships.user_id', 's_ann', true) \g /dev/null
+select is((public.search_matches('partners', '%quokka\_wallaby@wombat%', false, false, 0, 1000)).ids, array['sannpartner0000000003'],
+          'a member finds their own row by its windows, not another member''s');
+select is(pg_temp.agree('%quokka\_wallaby@wombat%', false) || pg_temp.agree('%quokkaxwallaby@wombat%', false)
+          || pg_temp.agree('%zyxwv widgets%', false), '',
+          'a member: long texts find the rows the row policies show (an escaped _ is that character, not any)');
+select set_config('partnerships.user_id', 's_root', true) \g /dev/null
+select is(pg_temp.agree('%quokka\_wallaby@wombat%', false) || pg_temp.agree('%wallaby@wombat.test%', false), '',
+          'an admin: every row, as the row policies show it');
+select throws_ok($$select public.search_windows('partners', 'quokka_wallaby')$$, '42501', null,
+                 'the program cannot read the sample through search_windows()');
 reset role;
 
 -- Why: as the application role the trigram index cannot serve LIKE even
