@@ -4,6 +4,9 @@
 // - a body shorter than its Content-Length is refused, never taken whole;
 // - a reload (SIGHUP) lets the requests in flight finish: a body still
 //   arriving, and an answer larger than the socket's buffer;
+// - a request read whole frees its worker without waiting for the web
+//   server to close its side; a body left unread still gets its answer
+//   (the program then waits for the web server before it closes);
 // - a fork that fails (out of processes) is tried again until workers are
 //   back, without a restart.
 // Needs MASTER_PID (the `serve` master of the test stack), PGDATA and API_BASE.
@@ -127,6 +130,48 @@ test('a reload while a large answer is being written: it arrives whole, with its
   assert.ok(a.ended, 'the answer ends with END_REQUEST');
   const rows = a.body.trimEnd().split(/\r?\n/).length - 1;
   assert.equal(rows, 1500, 'every partner is in the export');
+});
+
+// A request whose connection this side keeps open (half-open) after the
+// answer, as a web server may for a moment: resolves with the status when
+// the program's side ends, and the time that took.
+function heldRequest(env) {
+  const conn = connect({ path: socketPath(), allowHalfOpen: true });
+  const started = Date.now();
+  let text = '';
+  const answer = new Promise((resolve, reject) => {
+    conn.on('data', (chunk) => { text += chunk.toString('latin1'); });
+    conn.on('error', reject);
+    conn.on('end', () => resolve({ status: Number(/Status: (\d+)/.exec(text)?.[1] ?? 0), ms: Date.now() - started }));
+  });
+  conn.write(Buffer.concat([record(1, Buffer.from([0, 1, 0, 0, 0, 0, 0, 0])), record(4, params(env)), record(4), record(5)]));
+  return { conn, answer };
+}
+
+test('a request read whole frees its worker at once: the next is not kept waiting on the web server', async () => {
+  const { token } = await member();
+  const workers = workersOf(master).length;
+  assert.ok(workers > 0, 'the master has workers');
+  // One request per worker, answered, their connections left open on this
+  // side.  A worker that waited for the web server to close first (libfcgi's
+  // closing, up to 2 s) would hold every worker here.
+  const held = Array.from({ length: workers }, () => heldRequest(env(token, 'GET', '/api/v1/me')));
+  for (const h of held) assert.equal((await h.answer).status, 200);
+  const next = heldRequest(env(token, 'GET', '/api/v1/me'));
+  const a = await next.answer;
+  for (const h of [...held, next]) h.conn.destroy();
+  assert.equal(a.status, 200);
+  assert.ok(a.ms < 1000, `the next request was answered in ${a.ms} ms, not after a worker's 2 s wait`);
+});
+
+test('a body left unread (over the limit) is still answered 413 whole, with its end', async () => {
+  const { token } = await member();
+  const r = request(env(token, 'POST', '/api/v1/partners',
+    { CONTENT_TYPE: 'application/json', CONTENT_LENGTH: String(2 * 1024 * 1024) }));
+  r.send('x'.repeat(60000));           // some of the body; the program answers before reading it
+  const a = await r.answer;
+  assert.equal(a.status, 413, a.stdout);
+  assert.ok(a.ended, 'the answer ends with END_REQUEST');
 });
 
 test('a fork that fails leaves no worker for good: the master tries again until workers are back', async () => {
