@@ -89,6 +89,9 @@ struct route {
     const char *doc;
 };
 
+/* Whether value is one of an enumeration's labels (db_enum_labels). */
+bool api_enum_has(const json_t *labels, const char *value);
+
 /* "must be one of a, b, c" for an enumeration's labels (db_enum_labels); malloc'd. */
 char *api_enum_message(const json_t *labels);
 

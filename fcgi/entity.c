@@ -264,7 +264,7 @@ struct pg_result *api_checked(struct request_ctx *ctx, struct pg_result *res, co
 
 enum entity_value_error { VALUE_OK, VALUE_WRONG_TYPE, VALUE_INVALID };
 
-static bool entity_enum_has(const json_t *labels, const char *value)
+bool api_enum_has(const json_t *labels, const char *value)
 {
     size_t i;
     json_t *label;
@@ -404,7 +404,7 @@ static enum entity_value_error entity_value(const struct db *db, const struct en
     } else if (field->type == FIELD_ENUM) {
         const json_t *labels = db_enum_labels(db, field->enum_type);
 
-        if (labels && !entity_enum_has(labels, *out)) {
+        if (labels && !api_enum_has(labels, *out)) {
             *message = api_enum_message(labels);
             goto invalid;
         }

@@ -12,7 +12,8 @@
 #include "input.h"
 
 enum figures_statement {
-    FIGURES_TEMPLATES, FIGURES_TEMPLATE, FIGURES_OVERVIEW, FIGURES_OVERVIEW_ADMIN, FIGURES_INTRO, FIGURES_OPLOG, FIGURES__MAX
+    FIGURES_TEMPLATES, FIGURES_TEMPLATE, FIGURES_OVERVIEW, FIGURES_OVERVIEW_ADMIN, FIGURES_INTRO, FIGURES_OPLOG,
+    FIGURES_OPLOG_BY_ROLE, FIGURES__MAX
 };
 
 enum { OPLOG_DEFAULT_LIMIT = 100, OPLOG_MAX_LIMIT = 1000 };
@@ -41,6 +42,17 @@ enum { OPLOG_DEFAULT_LIMIT = 100, OPLOG_MAX_LIMIT = 1000 };
     "    from public.partner_totals c where " totals_owner \
     "   group by c.status_rank) g on g.status_rank = s.ord) b"
 
+/* The oplog feed over the rows the query rows picks (at most $2 after $1, in order). */
+#define FIGURES_OPLOG_SQL(rows) \
+    "select json_build_object('items', coalesce(json_agg(json_build_object(" \
+    "  'seq', o.seq, 'at', o.at," \
+    "  'actor', case when u.id is not null then json_build_object('id', u.id, 'name', u.name) end," \
+    "  'entity', o.entity, 'recordId', o.record_id, 'partnerId', o.partner_id, 'op', o.op," \
+    "  'changes', o.changes) order by o.seq), '[]'::json)," \
+    " 'next', coalesce(max(o.seq), $1))::text" \
+    " from (" rows ") o" \
+    " left join public.users u on u.id = o.actor_user_id"
+
 static const struct {
     const char *name;
     const char *sql;
@@ -67,15 +79,14 @@ static const struct {
         " from public.referrals r join public.partners p on p.id = r.partner_id"
         " cross join public.templates t"
         " where r.id = $1 and r.deleted_at is null and r.direction = 'outbound' and t.key = 'intro_request'"},
-    [FIGURES_OPLOG] = {"oplog_feed",
-        "select json_build_object('items', coalesce(json_agg(json_build_object("
-        "  'seq', o.seq, 'at', o.at,"
-        "  'actor', case when u.id is not null then json_build_object('id', u.id, 'name', u.name) end,"
-        "  'entity', o.entity, 'recordId', o.record_id, 'partnerId', o.partner_id, 'op', o.op,"
-        "  'changes', o.changes) order by o.seq), '[]'::json),"
-        " 'next', coalesce(max(o.seq), $1))::text"
-        " from (select * from public.oplog where seq > $1 order by seq limit $2) o"
-        " left join public.users u on u.id = o.actor_user_id"},
+    [FIGURES_OPLOG] = {"oplog_feed", FIGURES_OPLOG_SQL("select * from public.oplog where seq > $1 order by seq limit $2")},
+    /* The rows of the users of one role ($3): each one's from their index
+     * (sql/038), merged; the users of a role that acts rarely (partners'
+     * contacts) are not looked for among everyone's rows. */
+    [FIGURES_OPLOG_BY_ROLE] = {"oplog_feed_by_role", FIGURES_OPLOG_SQL(
+        "select r.* from public.users a cross join lateral (select * from public.oplog l"
+        "  where l.actor_user_id = a.id and l.seq > $1 order by l.seq limit $2) r"
+        " where a.role = $3::public.user_role order by r.seq limit $2")},
 };
 
 static int figures_statements[FIGURES__MAX];
@@ -146,13 +157,16 @@ int referral_intro(struct request_ctx *ctx)
                              "no such outbound referral (an intro request is for a lead you send to a partner)");
 }
 
-/* The feed's parameters: since (a sequence number, default 0) and limit. */
+/* The feed's parameters: since (a sequence number, default 0), limit, and
+ * the actors' role (NULL: everyone's). */
 struct oplog_input {
     char since[24];
     char limit[24];
+    const char *actor_role;   /* a label of the database's user_role, or NULL */
 };
 
-/* GET /oplog?since=SEQ&limit=N: 400 for another parameter or a bad value. */
+/* GET /oplog?since=SEQ&limit=N&actorRole=R: 400 for another parameter or a
+ * bad value. */
 int oplog_check(struct request_ctx *ctx)
 {
     struct oplog_input *in = calloc(1, sizeof(*in));
@@ -167,7 +181,7 @@ int oplog_check(struct request_ctx *ctx)
     for (size_t i = 0; i < ctx->req->nparams; i++) {
         const char *name = ctx->req->params[i].name;
 
-        if (strcmp(name, "since") != 0 && strcmp(name, "limit") != 0) {
+        if (strcmp(name, "since") != 0 && strcmp(name, "limit") != 0 && strcmp(name, "actorRole") != 0) {
             http_error_fields(ctx->resp, 400, "unknown parameter",
                               json_pack("{s:s}", name, "is not a parameter of this route"));
             return -1;
@@ -182,6 +196,19 @@ int oplog_check(struct request_ctx *ctx)
                           json_pack("{s:s}", "limit", "must be a whole number from 1 to 1000"));
         return -1;
     }
+    if ((value = http_param(ctx->req, "actorRole"))) {
+        const json_t *labels = db_enum_labels(ctx->db, "user_role");
+
+        if (!api_enum_has(labels, value)) {
+            char *message = api_enum_message(labels);
+
+            http_error_fields(ctx->resp, 400, "bad parameter",
+                              json_pack("{s:s}", "actorRole", message ? message : "is not a role"));
+            free(message);
+            return -1;
+        }
+        in->actor_role = value;
+    }
     snprintf(in->since, sizeof(in->since), "%lld", since);
     snprintf(in->limit, sizeof(in->limit), "%lld", limit);
     return 0;
@@ -193,7 +220,9 @@ int oplog_check(struct request_ctx *ctx)
 int oplog_list(struct request_ctx *ctx)
 {
     const struct oplog_input *in = ctx->input;
-    const char *values[] = {in->since, in->limit};
+    const char *values[] = {in->since, in->limit, in->actor_role};
 
+    if (in->actor_role)
+        return figures_answer(ctx, FIGURES_OPLOG_BY_ROLE, 3, values);
     return figures_answer(ctx, FIGURES_OPLOG, 2, values);
 }

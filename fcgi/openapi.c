@@ -210,7 +210,7 @@ static json_t *openapi_entity_schema(const struct db *db, const struct entity *e
 
 static json_t *openapi_parameter(const char *name, const char *in, json_t *schema, const char *description)
 {
-    return json_pack("{s:s, s:s, s:b, s:o, s:s}", "name", name, "in", in, "required", strcmp(in, "path") == 0,
+    return json_pack("{s:s, s:s, s:b, s:o, s:s*}", "name", name, "in", in, "required", strcmp(in, "path") == 0,
                      "schema", schema, "description", description);
 }
 
@@ -541,9 +541,16 @@ static json_t *openapi_route_operation(const struct route *route)
         json_array_foreach(json_object_get(doc, "parameters"), i, name)
             json_array_append_new(params, openapi_parameter(json_string_value(name), "query",
                 json_pack("{s:s, s:i}", "type", "integer", "minimum", 0), "a whole number"));
-        json_object_foreach(json_object_get(doc, "query"), key, schema)
-            json_array_append_new(params, openapi_parameter(key, "query", json_incref(schema),
-                json_string_value(json_object_get(schema, "description"))));
+        /* A schema's "description" is the parameter's (beside a $ref, a
+         * schema's own would be ignored). */
+        json_object_foreach(json_object_get(doc, "query"), key, schema) {
+            json_t *bare = json_copy(schema);
+            json_t *description = json_incref(json_object_get(schema, "description"));
+
+            json_object_del(bare, "description");
+            json_array_append_new(params, openapi_parameter(key, "query", bare, json_string_value(description)));
+            json_decref(description);
+        }
     }
     op = json_pack("{s:s, s:[s], s:o, s:o}", "summary", route->summary, "tags", tag ? tag : "session",
                    "parameters", params,

@@ -201,6 +201,8 @@ static const struct route routes[] = {
     {HTTP_GET, "/oplog", oplog_check, oplog_list, free, ROUTE_QUERY,
      "The oplog rows this user may see after since, oldest first (for audit and sync)",
      DOC_ID("listOplog") ",\"tag\":\"figures\",\"parameters\":[\"since\",\"limit\"],"
+     "\"query\":{\"actorRole\":{\"$ref\":\"#/components/schemas/Role\","
+     "\"description\":\"only the rows of users of this role (partner: what partners' contacts did in the portal)\"}},"
      "\"response\":{\"type\":\"object\",\"properties\":{"
      "\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/OplogEntry\"}},"
      "\"next\":{\"type\":\"integer\"}}}}"},

@@ -65,15 +65,10 @@ static int users_role(struct request_ctx *ctx, const char **role)
 {
     const json_t *labels = db_enum_labels(ctx->db, "user_role");
     const json_t *value = json_object_get(ctx->body, "role");
-    size_t i;
-    json_t *label;
 
     *role = value ? json_string_value(value) : NULL;
-    if (!*role)
+    if (!*role || api_enum_has(labels, *role))
         return 0;
-    json_array_foreach(labels, i, label)
-        if (strcmp(json_string_value(label), *role) == 0)
-            return 0;
     {
         char *message = api_enum_message(labels);
 

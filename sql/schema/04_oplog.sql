@@ -18,6 +18,8 @@ ALTER TABLE ONLY public.oplog
 
 CREATE INDEX oplog_partner_idx ON public.oplog USING btree (partner_id, seq);
 CREATE INDEX oplog_record_idx ON public.oplog USING btree (entity, record_id, seq);
+-- 038: the feed of one role's users (GET /oplog?actorRole=).
+CREATE INDEX oplog_actor_idx ON public.oplog USING btree (actor_user_id, seq);
 
 ALTER TABLE public.oplog ENABLE ROW LEVEL SECURITY;
 

@@ -47,4 +47,5 @@ insert into public.schema_migrations (version) values
   ('034_search_index'),
   ('035_acting_user_plpgsql'),
   ('036_default_sort_indexes'),
-  ('037_search_windows');
+  ('037_search_windows'),
+  ('038_oplog_by_actor');

@@ -251,3 +251,42 @@ test('a lead refused as registered takes as long as a lead refused for a bad ema
   t.diagnostic(`measured: median refusal ${r.toFixed(2)} ms for a registered lead, ${v.toFixed(2)} ms for a bad email (16 each)`);
   assert.ok(Math.abs(r - v) < Math.max(3, 0.5 * Math.max(r, v)), `as long either way: ${r.toFixed(2)} vs ${v.toFixed(2)} ms`);
 });
+
+test('the oplog feed of partners\' contacts: their rows only, of the reader\'s partners only, paged', async () => {
+  // Where the admin's feed ends now (the owner's may end before another member's contact's rows).
+  let start = { next: 0 };
+  do start = (await root.get(`/oplog?since=${start.next}&limit=1000`)).json; while (start.items.length === 1000);
+  const lead = (name) => ({ leadName: name, leadCompany: unique('Feed Co'), leadEmail: `${unique('feed')}@lead.test` });
+  const mine = [];
+  for (const name of ['Feed One', 'Feed Two']) {
+    const r = await contact.post('/portal/referrals', lead(name));
+    assert.equal(r.status, 201, r.text);
+    mine.push(r.json.id);
+  }
+  const rivals = await rival.contact.post('/portal/referrals', lead('Rival Feed'));
+  assert.equal(rivals.status, 201, rivals.text);
+  await owner.post('/referrals', { partnerId: partner.id, direction: 'inbound', leadName: 'Logged inside' });
+
+  const feed = (await owner.get(`/oplog?actorRole=partner&since=${start.next}&limit=1000`)).json;
+  assert.deepEqual(feed.items.map((row) => row.recordId), mine, 'the contact\'s two leads, not the owner\'s own row nor the rival\'s');
+  assert.ok(feed.items.every((row) => row.actor.id === contact.user.id && row.partnerId === partner.id));
+  assert.equal(feed.next, feed.items.at(-1).seq);
+  const page = (await owner.get(`/oplog?actorRole=partner&since=${start.next}&limit=1`)).json;
+  assert.deepEqual(page.items.map((row) => row.recordId), [mine[0]]);
+  const rest = (await owner.get(`/oplog?actorRole=partner&since=${page.next}&limit=1000`)).json;
+  assert.deepEqual(rest.items.map((row) => row.recordId), [mine[1]]);
+  const members = (await owner.get(`/oplog?actorRole=member&since=${start.next}&limit=1000`)).json;
+  assert.ok(members.items.length >= 1 && members.items.every((row) => row.actor.id === owner.user.id), 'the owner\'s own rows');
+  // (Other files' contacts may act meanwhile: the admin's feed is checked for these.)
+  const everyone = (await root.get(`/oplog?actorRole=partner&since=${start.next}&limit=1000`)).json;
+  const ours = [contact.user.id, rival.contact.user.id];
+  assert.deepEqual(everyone.items.filter((row) => ours.includes(row.actor.id)).map((row) => row.recordId),
+    [...mine, rivals.json.id], 'an admin sees both contacts\' leads');
+  const roles = new Map((await root.get('/users')).json.items.map((u) => [u.id, u.role]));
+  assert.ok(everyone.items.every((row) => roles.get(row.actor.id) === 'partner'), 'and no one else\'s rows');
+
+  assertError(await owner.get('/oplog?actorRole=robot'), 400, 'bad_request', ['actorRole']);
+  assertError(await owner.get('/oplog?actorRole='), 400, 'bad_request', ['actorRole']);
+  assertError(await owner.get('/oplog?actorRole=partner&entity=referrals'), 400, 'bad_request', ['entity']);
+  assertError(await contact.get('/oplog?actorRole=partner'), 403, 'forbidden', [], 'a contact reaches the portal only');
+});

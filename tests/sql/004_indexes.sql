@@ -35,7 +35,7 @@ $$;
 
 select set_config('partnerships.user_id', 'ix_alice', true);
 set local role partnerships_app;
-select plan(26);
+select plan(27);
 
 select is((select count(*)::int from public.partners
             where status_rank is distinct from array_position(enum_range(null::public.partner_status), status)), 0,
@@ -149,6 +149,19 @@ select ok(pg_temp.totals_true(), 'every partner''s kept JSON equals its row''s a
 select is((select sum(partners)::int from public.partner_review_totals where next_review <= current_date),
           (select count(*)::int from public.partners where deleted_at is null and next_review <= current_date),
           'reviews due summed by date equal the due partners counted');
+
+-- The feed of one role's users (GET /oplog?actorRole=, sql/038) reads each
+-- user's rows in order from their index, under the row policies (the
+-- user is compared with a leakproof operator, so the index is searched).
+select set_config('partnerships.user_id', 'ix_alice', true);
+set local role partnerships_app;
+set local enable_seqscan = off;
+select matches(pg_temp.plan_of($$select l.seq from public.oplog l where l.actor_user_id = 'ix_alice' and l.seq > 0
+                                 order by l.seq limit 10$$),
+               'Index Cond: \(\(actor_user_id = ''ix_alice''::text\) AND \(seq > 0\)\)',
+               'a user''s oplog rows are searched by the actor''s index under the policies');
+reset enable_seqscan;
+reset role;
 
 select * from finish();
 rollback;

@@ -29,9 +29,9 @@ export function callout() {
 }
 
 // What partners' contacts did in the portal since this user last looked
-// (leads registered, intros answered), from the oplog feed, each linking to
-// its record.  "Last looked" is the feed position kept in this browser when
-// the user marks them seen.
+// (leads registered, intros answered), from the oplog feed of their role's
+// rows, each linking to its record.  "Last looked" is the feed position kept
+// in this browser when the user marks them seen.
 const SEEN_KEY = () => `partnerships.portalSeen.${me().id}`;
 
 export function partnerActivity() {
@@ -43,8 +43,8 @@ export function partnerActivity() {
     const done = [];
     let last = since;
     try {
-      for (let pages = 0; pages < 5; pages++) {
-        const feed = await api.get('oplog', { since, limit: 500 });
+      for (let pages = 0; pages < 20; pages++) {
+        const feed = await api.get('oplog', { since, limit: 500, actorRole: 'partner' });
         for (const row of feed.items) {
           last = Math.max(last, row.seq);
           if (row.entity === 'referrals' && contacts.has(row.actor?.id)) done.push(row);
