@@ -510,9 +510,34 @@ static json_t *openapi_entity_operation(const struct db *db, const struct route 
     return op;
 }
 
+/* A schema in a route's doc names a database enumeration instead of
+ * listing its labels ({"dbEnum": "referral_status"}): the labels come from
+ * the database, their one definition. */
+static void openapi_db_enums(const struct db *db, json_t *node)
+{
+    const char *key, *type;
+    json_t *value;
+    size_t i;
+
+    if (json_is_array(node)) {
+        json_array_foreach(node, i, value)
+            openapi_db_enums(db, value);
+        return;
+    }
+    if ((type = json_string_value(json_object_get(node, "dbEnum")))) {
+        const json_t *labels = db_enum_labels(db, type);
+
+        json_object_set_new(node, "type", json_string("string"));
+        json_object_set_new(node, "enum", labels ? json_deep_copy(labels) : json_array());
+        json_object_del(node, "dbEnum");
+    }
+    json_object_foreach(node, key, value)
+        openapi_db_enums(db, value);
+}
+
 /* One operation of any other route, from its doc: {"operationId": name,
  * "body": schema, "ok": status, "response": schema, "tag": name}. */
-static json_t *openapi_route_operation(const struct route *route)
+static json_t *openapi_route_operation(const struct db *db, const struct route *route)
 {
     json_error_t error;
     json_t *doc = route->doc ? json_loads(route->doc, 0, &error) : json_object();
@@ -522,6 +547,7 @@ static json_t *openapi_route_operation(const struct route *route)
 
     if (!doc)
         doc = json_object();
+    openapi_db_enums(db, doc);
     body = json_object_get(doc, "body");
     response = json_object_get(doc, "response");
     ok = json_integer_value(json_object_get(doc, "ok"));
@@ -694,7 +720,7 @@ json_t *openapi_document(struct db *db)
         } else {
             openapi_path(route->pattern, "", path, sizeof(path));
             json_object_set_new(openapi_path_item(paths, path), openapi_method_names[route->method],
-                                openapi_route_operation(route));
+                                openapi_route_operation(db, route));
         }
     }
     doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:[{s:[]}, {s:[]}],"

@@ -174,8 +174,8 @@ static long portal_number(const char *s, long min, long max)
 /* GET /portal/referrals?direction=&status=&sort=&limit=&offset= */
 int portal_referrals(struct request_ctx *ctx)
 {
-    static const char *const directions[] = {"inbound", "outbound"};
-    static const char *const statuses[] = {"introduced", "qualified", "converted", "lost"};
+    const json_t *directions = db_enum_labels(ctx->db, "referral_direction");
+    const json_t *statuses = db_enum_labels(ctx->db, "referral_status");
     const char *direction = NULL, *status = NULL, *limit = "50", *offset = "0";
     size_t sort = 0;
     int descending = 1;
@@ -183,16 +183,15 @@ int portal_referrals(struct request_ctx *ctx)
 
     for (size_t i = 0; i < ctx->req->nparams; i++) {
         const char *name = ctx->req->params[i].name, *value = ctx->req->params[i].value;
+        const json_t *labels = NULL;
         bool ok = false;
 
         if (strcmp(name, "direction") == 0) {
-            for (size_t k = 0; k < 2; k++)
-                if (strcmp(value, directions[k]) == 0)
-                    ok = true, direction = value;
+            labels = directions;
+            ok = api_enum_has(labels, value), direction = value;
         } else if (strcmp(name, "status") == 0) {
-            for (size_t k = 0; k < 4; k++)
-                if (strcmp(value, statuses[k]) == 0)
-                    ok = true, status = value;
+            labels = statuses;
+            ok = api_enum_has(labels, value), status = value;
         } else if (strcmp(name, "sort") == 0) {
             const char *field = value[0] == '-' ? value + 1 : value;
 
@@ -207,8 +206,12 @@ int portal_referrals(struct request_ctx *ctx)
             json_object_set_new(bad, name, json_string("is not a parameter of this list"));
             continue;
         }
-        if (!ok)
-            json_object_set_new(bad, name, json_string("is not a value this list takes"));
+        if (!ok) {
+            char *message = labels ? api_enum_message(labels) : NULL;
+
+            json_object_set_new(bad, name, json_string(message ? message : "is not a value this list takes"));
+            free(message);
+        }
     }
     if (json_object_size(bad)) {
         http_error_fields(ctx->resp, 400, "some parameters are not valid", bad);

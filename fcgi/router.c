@@ -38,9 +38,9 @@
                    "\"url\":{\"type\":\"string\",\"description\":\"shown once\"}," \
                    "\"expiresAt\":{\"type\":\"string\",\"format\":\"date-time\"}}}"
 #define DOC_PORTAL_REFERRAL "{\"type\":\"object\",\"properties\":{" DOC_STRING("id") "," \
-    "\"direction\":{\"type\":\"string\",\"enum\":[\"inbound\",\"outbound\"]}," DOC_STRING("leadName") "," \
+    "\"direction\":{\"dbEnum\":\"referral_direction\"}," DOC_STRING("leadName") "," \
     "\"leadCompany\":{\"type\":\"string\",\"nullable\":true},\"leadEmail\":{\"type\":\"string\",\"nullable\":true}," \
-    "\"status\":{\"type\":\"string\",\"enum\":[\"introduced\",\"qualified\",\"converted\",\"lost\"]}," \
+    "\"status\":{\"dbEnum\":\"referral_status\"}," \
     "\"dealValue\":{\"type\":\"number\",\"nullable\":true},\"referredDate\":{\"type\":\"string\",\"format\":\"date\"}," \
     "\"convertedDate\":{\"type\":\"string\",\"format\":\"date\",\"nullable\":true}," \
     "\"commissionAmount\":{\"type\":\"number\",\"nullable\":true},\"commissionPaid\":{\"type\":\"boolean\"}," \
@@ -92,8 +92,7 @@ static const struct route routes[] = {
     {HTTP_GET, "/portal/referrals", NULL, portal_referrals, NULL, ROUTE_PORTAL | ROUTE_QUERY,
      "The partner's referrals, both directions (partner users only)",
      DOC_ID("listPortalReferrals") ",\"tag\":\"portal\",\"parameters\":[\"limit\",\"offset\"],"
-     "\"query\":{\"direction\":{\"type\":\"string\",\"enum\":[\"inbound\",\"outbound\"]},"
-     "\"status\":{\"type\":\"string\",\"enum\":[\"introduced\",\"qualified\",\"converted\",\"lost\"]},"
+     "\"query\":{\"direction\":{\"dbEnum\":\"referral_direction\"},\"status\":{\"dbEnum\":\"referral_status\"},"
      "\"sort\":{\"type\":\"string\",\"description\":\"referredDate (default, newest first), leadName, leadCompany, "
      "status, dealValue or direction; - before it for descending\"}},"
      "\"response\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":"

@@ -88,6 +88,9 @@ test('the portal shows the contact their own partner in its own shapes, and noth
   assertError(await contact.get('/portal/referrals?sort=notes'), 400, 'bad_request', ['sort']);
   assertError(await contact.get('/portal/referrals?owner=me'), 400, 'bad_request', ['owner']);
   assertError(await contact.get('/portal/referrals?limit=0'), 400, 'bad_request', ['limit']);
+  const won = await contact.get('/portal/referrals?status=won&direction=sideways');
+  assertError(won, 400, 'bad_request', ['status', 'direction']);
+  assert.equal(won.json.error.fields.status, 'must be one of introduced, qualified, converted, lost', 'the labels, from the database');
 });
 
 test('a partner user reaches the portal, their session and password only; no one else reaches the portal', async () => {
