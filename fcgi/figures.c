@@ -42,7 +42,9 @@ enum { OPLOG_DEFAULT_LIMIT = 100, OPLOG_MAX_LIMIT = 1000 };
     "    from public.partner_totals c where " totals_owner \
     "   group by c.status_rank) g on g.status_rank = s.ord) b"
 
-/* The oplog feed over the rows the query rows picks (at most $2 after $1, in order). */
+/* The oplog feed over the rows the query rows picks (at most $2 after $1,
+ * in order, under the horizon: none that a transaction still open could
+ * come before; sql/039). */
 #define FIGURES_OPLOG_SQL(rows) \
     "select json_build_object('items', coalesce(json_agg(json_build_object(" \
     "  'seq', o.seq, 'at', o.at," \
@@ -79,13 +81,15 @@ static const struct {
         " from public.referrals r join public.partners p on p.id = r.partner_id"
         " cross join public.templates t"
         " where r.id = $1 and r.deleted_at is null and r.direction = 'outbound' and t.key = 'intro_request'"},
-    [FIGURES_OPLOG] = {"oplog_feed", FIGURES_OPLOG_SQL("select * from public.oplog where seq > $1 order by seq limit $2")},
+    [FIGURES_OPLOG] = {"oplog_feed", FIGURES_OPLOG_SQL(
+        "select * from public.oplog where seq > $1 and seq < (select public.oplog_horizon()) order by seq limit $2")},
     /* The rows of the users of one role ($3): each one's from their index
      * (sql/038), merged; the users of a role that acts rarely (partners'
      * contacts) are not looked for among everyone's rows. */
     [FIGURES_OPLOG_BY_ROLE] = {"oplog_feed_by_role", FIGURES_OPLOG_SQL(
         "select r.* from public.users a cross join lateral (select * from public.oplog l"
-        "  where l.actor_user_id = a.id and l.seq > $1 order by l.seq limit $2) r"
+        "  where l.actor_user_id = a.id and l.seq > $1 and l.seq < (select public.oplog_horizon())"
+        "  order by l.seq limit $2) r"
         " where a.role = $3::public.user_role order by r.seq limit $2")},
 };
 

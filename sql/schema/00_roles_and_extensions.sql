@@ -79,6 +79,14 @@ begin
 end
 $$;
 
+-- The advisory lock key that marks a transaction writing oplog rows (039):
+-- the bound under which none of its rows can be, in the low 48 bits, and
+-- 20304 above them, apart from every other lock the program takes.
+create function public.oplog_lock_key(bound bigint) returns bigint
+language sql immutable parallel safe
+as $$ select (20304::bigint << 48) | bound $$;
+grant execute on function public.oplog_lock_key(bigint) to partnerships_app;
+
 -- AFTER INSERT OR UPDATE on every entity: one oplog row with the changed
 -- fields; the actor is partnerships.actor_id when it is set (a partner
 -- user's write made as their partner's owner, 031), else the acting user.
@@ -86,6 +94,13 @@ $$;
 -- holds the record's partner (or '' for none), the rest are columns never
 -- logged (secrets, derived figures).  A soft delete is the update that sets
 -- deleted_at, a restore the one that clears it.
+--
+-- A transaction's first oplog row is preceded by a shared advisory lock,
+-- held to its end, whose key carries a bound its sequence numbers cannot be
+-- under (the sequence's next value, read before any is drawn; the sequence
+-- caches none): the feed reads below the lowest such bound (oplog_horizon(),
+-- 04), so that a row committed after a reader passed a higher number is
+-- never skipped (039).
 create function public.oplog_write() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
@@ -110,6 +125,11 @@ begin
       when old_row ->> 'deleted_at' is null and new_row ->> 'deleted_at' is not null then 'delete'
       when old_row ->> 'deleted_at' is not null and new_row ->> 'deleted_at' is null then 'restore'
       else 'update' end;
+  end if;
+  if current_setting('partnerships.oplog_open', true) is distinct from 'on' then
+    perform pg_advisory_xact_lock_shared(public.oplog_lock_key(
+      (select s.last_value + case when s.is_called then 1 else 0 end from public.oplog_seq_seq s)));
+    perform set_config('partnerships.oplog_open', 'on', true);
   end if;
   insert into public.oplog (actor_user_id, entity, record_id, partner_id, op, changes)
   values (coalesce(nullif(current_setting('partnerships.actor_id', true), ''), public.current_user_id()), TG_ARGV[0], new.id,

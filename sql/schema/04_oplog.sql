@@ -30,6 +30,22 @@ COMMENT ON COLUMN public.oplog.changes IS '{"apiFieldName": [old, new]} for each
 
 grant select on public.oplog to partnerships_app;
 
+-- The feed's horizon (039): every row under it is committed or rolled back
+-- for good.  A sequence number is drawn when a row is written but seen when
+-- its transaction commits, so a reader paging by number could pass a
+-- transaction still open under it; each transaction writing oplog rows
+-- holds a lock whose key carries a bound its rows cannot be under
+-- (oplog_write(), 00), and the horizon is the lowest of them (the largest
+-- number when none is open).
+create function public.oplog_horizon() returns bigint
+language sql stable
+as $$
+  select coalesce(min(k.key # public.oplog_lock_key(0)), 9223372036854775807)
+    from pg_catalog.pg_locks l, lateral (select (l.classid::bigint << 32) | l.objid::bigint as key) k
+   where l.locktype = 'advisory' and l.objsubid = 1 and k.key >> 48 = public.oplog_lock_key(0) >> 48
+$$;
+grant execute on function public.oplog_horizon() to partnerships_app;
+
 create policy oplog_admin on public.oplog for select using ((select public.app_is_admin()));
 
 create policy oplog_own_idea on public.oplog for select

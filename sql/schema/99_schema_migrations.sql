@@ -48,4 +48,5 @@ insert into public.schema_migrations (version) values
   ('035_acting_user_plpgsql'),
   ('036_default_sort_indexes'),
   ('037_search_windows'),
-  ('038_oplog_by_actor');
+  ('038_oplog_by_actor'),
+  ('039_oplog_horizon');

@@ -2,6 +2,11 @@
 // the very SQL the program sent for that route (captured from PostgreSQL's
 // statement log for one request), in the same transaction shape, at the same
 // concurrency, in the same run.  Prints one table; see tests/bench/run.sh.
+// Per route and concurrency: the ratio (req/s / pgbench's tps: the share of
+// PostgreSQL's rate the HTTP path keeps, which falls when the SQL gets
+// cheaper and the path does not) and the HTTP path's time per request (1 s /
+// req/s - 1 s / tps: what nginx, the worker and wrk add to each request at
+// that concurrency, whatever the SQL costs).
 //
 // Environment: BASE (the stack's URL), PGHOST (socket directory), PGLOG (the
 // cluster's log file), MASTER_PID, SECONDS_PER_RUN (default 5), CONNS
@@ -272,7 +277,8 @@ for (const route of routes) {
     process.stdout.write(`${route.name.padEnd(34)} ${String(c).padStart(3)}  ${w.rate.toFixed(0).padStart(7)} req/s  ` +
       `p50 ${w.p50.toFixed(2).padStart(6)} ms  p99 ${w.p99.toFixed(2).padStart(7)} ms  non-2xx ${String(w.non2xx).padStart(4)}  ` +
       `${p.tps ? `pgbench ${p.tps.toFixed(0).padStart(7)} tps  p50 ${p.p50.toFixed(2).padStart(6)} ms  ` +
-        `p99 ${p.p99.toFixed(2).padStart(7)} ms  ratio ${(w.rate / p.tps).toFixed(2)}` : `pgbench: ${p.error}`}` +
+        `p99 ${p.p99.toFixed(2).padStart(7)} ms  ratio ${(w.rate / p.tps).toFixed(2)}  ` +
+        `HTTP path ${(1e6 / w.rate - 1e6 / p.tps).toFixed(0).padStart(5)} us/req` : `pgbench: ${p.error}`}` +
       `${w.errors ? `  socket errors: ${w.errors}` : ''}\n`);
     if (process.env.PLANS) {
       // The route's SQL with every plan generic, and with every plan made

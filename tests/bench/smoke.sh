@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(BENCH_VAR=${2:?var dir} BENCH_PORT=${3:?port} SCALE=0.05 SECONDS_PER_RUN=1 CONNS=1 \
       "$root/tests/bench/run.sh" "${1:?program}" 2>&1)
 rc=$?
-rows=$(echo "$out" | grep -cE '^(GET|POST|PATCH) .* req/s .* pgbench +[0-9]+ tps +p50 +[0-9.]+ ms +p99 +[0-9.]+ ms +ratio [0-9.]+$')
+rows=$(echo "$out" | grep -cE '^(GET|POST|PATCH) .* req/s .* pgbench +[0-9]+ tps +p50 +[0-9.]+ ms +p99 +[0-9.]+ ms +ratio [0-9.]+ +HTTP path +-?[0-9]+ us/req$')
 peer=$(echo "$out" | grep -cE '^  the peer .* req/s .* ours/peer [0-9.]+ +p99 ours/peer [0-9.]+$')
 if [ $rc -eq 0 ] && [ "$rows" -eq 11 ] && [ "$peer" -eq 8 ] && echo "$out" | grep -q '^ok - the peer agrees' &&
     echo "$out" | grep -q '^worker RSS'; then
