@@ -16,6 +16,11 @@
 #include "http.h"
 #include "input.h"
 
+/* A numeric macro as a string literal, for messages and documentation
+ * built from the constant itself. */
+#define API_STR_(x) #x
+#define API_STR(x) API_STR_(x)
+
 struct db;
 struct pg_result;
 struct entity;

@@ -16,7 +16,6 @@ enum figures_statement {
     FIGURES_OPLOG_BY_ROLE, FIGURES__MAX
 };
 
-enum { OPLOG_DEFAULT_LIMIT = 100, OPLOG_MAX_LIMIT = 1000 };
 
 /* sql/README.md "Figures": active = active or expanding; intros made =
  * outbound referrals; all over the partners this user can see.  The row
@@ -197,7 +196,7 @@ int oplog_check(struct request_ctx *ctx)
     }
     if ((value = http_param(ctx->req, "limit")) && (limit = input_whole_number(value, 1, OPLOG_MAX_LIMIT)) < 0) {
         http_error_fields(ctx->resp, 400, "bad parameter",
-                          json_pack("{s:s}", "limit", "must be a whole number from 1 to 1000"));
+                          json_pack("{s:s}", "limit", "must be a whole number from 1 to " API_STR(OPLOG_MAX_LIMIT)));
         return -1;
     }
     if ((value = http_param(ctx->req, "actorRole"))) {

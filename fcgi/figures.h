@@ -4,6 +4,11 @@
 
 #include "api.h"
 
+/* The oplog feed's page: rows by default, and at most (a macro: the route's
+ * documentation is built from it). */
+#define OPLOG_DEFAULT_LIMIT 100
+#define OPLOG_MAX_LIMIT 1000
+
 /* Registers the statements.  Returns 0 or -1. */
 int figures_init(void);
 

@@ -176,7 +176,7 @@ int portal_referrals(struct request_ctx *ctx)
 {
     const json_t *directions = db_enum_labels(ctx->db, "referral_direction");
     const json_t *statuses = db_enum_labels(ctx->db, "referral_status");
-    const char *direction = NULL, *status = NULL, *limit = "50", *offset = "0";
+    const char *direction = NULL, *status = NULL, *limit = API_STR(PORTAL_DEFAULT_LIMIT), *offset = "0";
     size_t sort = 0;
     int descending = 1;
     json_t *bad = json_object();
@@ -199,9 +199,9 @@ int portal_referrals(struct request_ctx *ctx)
                 if (strcmp(field, portal_sorts[k].name) == 0)
                     ok = true, sort = k, descending = value[0] == '-';
         } else if (strcmp(name, "limit") == 0) {
-            ok = portal_number(value, 1, 500) >= 0, limit = value;
+            ok = portal_number(value, 1, PORTAL_MAX_LIMIT) >= 0, limit = value;
         } else if (strcmp(name, "offset") == 0) {
-            ok = portal_number(value, 0, 100000000) >= 0, offset = value;
+            ok = portal_number(value, 0, PORTAL_MAX_OFFSET) >= 0, offset = value;
         } else {
             json_object_set_new(bad, name, json_string("is not a parameter of this list"));
             continue;

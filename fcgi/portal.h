@@ -4,6 +4,12 @@
 
 #include "api.h"
 
+/* The portal's referral list: rows by default, at most, and the furthest
+ * offset (macros: the route's documentation is built from them). */
+#define PORTAL_DEFAULT_LIMIT 50
+#define PORTAL_MAX_LIMIT 500
+#define PORTAL_MAX_OFFSET 100000000
+
 int portal_init(void);
 
 /* Handlers (see api.h). */

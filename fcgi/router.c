@@ -91,8 +91,11 @@ static const struct route routes[] = {
      "\"additionalProperties\":false}}"},
     {HTTP_GET, "/portal/referrals", NULL, portal_referrals, NULL, ROUTE_PORTAL | ROUTE_QUERY,
      "The partner's referrals, both directions (partner users only)",
-     DOC_ID("listPortalReferrals") ",\"tag\":\"portal\",\"parameters\":[\"limit\",\"offset\"],"
-     "\"query\":{\"direction\":{\"dbEnum\":\"referral_direction\"},\"status\":{\"dbEnum\":\"referral_status\"},"
+     DOC_ID("listPortalReferrals") ",\"tag\":\"portal\","
+     "\"query\":{\"limit\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":" API_STR(PORTAL_MAX_LIMIT) ","
+     "\"default\":" API_STR(PORTAL_DEFAULT_LIMIT) ",\"description\":\"rows per page\"},"
+     "\"offset\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":" API_STR(PORTAL_MAX_OFFSET) ","
+     "\"description\":\"rows to skip\"},\"direction\":{\"dbEnum\":\"referral_direction\"},\"status\":{\"dbEnum\":\"referral_status\"},"
      "\"sort\":{\"type\":\"string\",\"description\":\"referredDate (default, newest first), leadName, leadCompany, "
      "status, dealValue or direction; - before it for descending\"}},"
      "\"response\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":"
@@ -199,8 +202,9 @@ static const struct route routes[] = {
      "\"partnersByStatus\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"integer\"}}}}}"},
     {HTTP_GET, "/oplog", oplog_check, oplog_list, free, ROUTE_QUERY,
      "The oplog rows this user may see after since, oldest first (for audit and sync)",
-     DOC_ID("listOplog") ",\"tag\":\"figures\",\"parameters\":[\"since\",\"limit\"],"
-     "\"query\":{\"actorRole\":{\"$ref\":\"#/components/schemas/Role\","
+     DOC_ID("listOplog") ",\"tag\":\"figures\",\"parameters\":[\"since\"],"
+     "\"query\":{\"limit\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":" API_STR(OPLOG_MAX_LIMIT) ","
+     "\"default\":" API_STR(OPLOG_DEFAULT_LIMIT) ",\"description\":\"rows per page\"},\"actorRole\":{\"$ref\":\"#/components/schemas/Role\","
      "\"description\":\"only the rows of users of this role (partner: what partners' contacts did in the portal)\"}},"
      "\"response\":{\"type\":\"object\",\"properties\":{"
      "\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/OplogEntry\"}},"

@@ -50,7 +50,7 @@ describe('addresses, views and the keyboard', () => {
     const p = await newPartner(ann, { company: unique('Address Co') });
     const page = await newPage();
     await signIn(page, ann.email);
-    await table(page, 'partners').locator('tbody tr', { hasText: p.company }).click();
+    await table(page, 'partners').locator('tbody tr', { hasText: p.company }).getByText(p.company).click();
     await page.locator('dialog.panel h2', { hasText: p.company }).waitFor();
     assert.match(page.url(), new RegExp(`#/overview/partners/${p.id}$`));
     await page.reload();

@@ -20,6 +20,8 @@ const problems = [];   // CSP violations, script errors, alert() calls
 const newPage = (viewport) => openPage(browser, problems, viewport);
 
 const callout = (page, name) => page.locator(`.callout [data-figure="${name}"] .figure-value`);
+// A row is opened by a click on its name: its middle may be another cell's ✎
+// (which edits that cell in place), wherever the columns' widths put it.
 const partnersTable = (page) => page.locator('.data-table[data-collection="partners"]').first();
 const card = (page, company) => page.locator('.kanban[data-collection="partners"] .kanban-card', { hasText: company });
 const column = (page, status) => page.locator(`.kanban[data-collection="partners"] .column[data-status="${status}"]`);
@@ -81,7 +83,7 @@ describe('the browser app', () => {
     // board after the callout: a row clicked while its table is redrawn
     // was clicked away (seen once on a loaded fresh machine), so wait.
     await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
-    await partnersTable(page).locator('tbody tr', { hasText: company }).click();
+    await partnersTable(page).locator('tbody tr', { hasText: company }).getByText(company).click();
     await panel.waitFor();
     await panel.getByRole('tab', { name: 'History' }).click();
     const history = panel.locator('.history-list');
@@ -101,7 +103,7 @@ describe('the browser app', () => {
     await partnersTable(page).locator('tbody tr', { hasText: company }).waitFor();
 
     // Delete again; find it in the trash; restore it.
-    await partnersTable(page).locator('tbody tr', { hasText: company }).click();
+    await partnersTable(page).locator('tbody tr', { hasText: company }).getByText(company).click();
     await panel.getByRole('button', { name: 'Delete' }).click();
     await partnersTable(page).locator('tbody tr', { hasText: company }).waitFor({ state: 'detached' });
     await page.getByRole('link', { name: 'Trash' }).click();
@@ -241,7 +243,7 @@ describe('the browser app', () => {
       await axe(page, key);
     }
     await page.goto(`${ORIGIN}/#/overview`);
-    await partnersTable(page).locator('tbody tr', { hasText: company }).click();
+    await partnersTable(page).locator('tbody tr', { hasText: company }).getByText(company).click();
     await page.locator('dialog.panel').waitFor();
     await axe(page, 'record panel');
     await page.context().close();
