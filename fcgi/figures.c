@@ -16,7 +16,6 @@ enum figures_statement {
     FIGURES_OPLOG_BY_ROLE, FIGURES__MAX
 };
 
-
 /* sql/README.md "Figures": active = active or expanding; intros made =
  * outbound referrals; all over the partners this user can see.  The row
  * policies decide what is visible; the conditions on the owner only let a

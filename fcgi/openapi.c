@@ -570,12 +570,11 @@ static json_t *openapi_route_operation(const struct db *db, const struct route *
         /* A schema's "description" is the parameter's (beside a $ref, a
          * schema's own would be ignored). */
         json_object_foreach(json_object_get(doc, "query"), key, schema) {
-            json_t *bare = json_copy(schema);
-            json_t *description = json_incref(json_object_get(schema, "description"));
+            json_t *bare = json_copy(schema);   /* shallow: doc keeps the description */
 
             json_object_del(bare, "description");
-            json_array_append_new(params, openapi_parameter(key, "query", bare, json_string_value(description)));
-            json_decref(description);
+            json_array_append_new(params, openapi_parameter(key, "query", bare,
+                json_string_value(json_object_get(schema, "description"))));
         }
     }
     op = json_pack("{s:s, s:[s], s:o, s:o}", "summary", route->summary, "tags", tag ? tag : "session",

@@ -159,18 +159,6 @@ int portal_customers(struct request_ctx *ctx)
     return portal_answer_value(ctx, portal_statements[PORTAL_CUSTOMERS], 0, NULL, 200);
 }
 
-/* A whole number in [min, max], or -1. */
-static long portal_number(const char *s, long min, long max)
-{
-    char *end;
-    long n;
-
-    if (!s[0] || strspn(s, "0123456789") != strlen(s) || strlen(s) > 9)
-        return -1;
-    n = strtol(s, &end, 10);
-    return n >= min && n <= max ? n : -1;
-}
-
 /* GET /portal/referrals?direction=&status=&sort=&limit=&offset= */
 int portal_referrals(struct request_ctx *ctx)
 {
@@ -188,10 +176,12 @@ int portal_referrals(struct request_ctx *ctx)
 
         if (strcmp(name, "direction") == 0) {
             labels = directions;
-            ok = api_enum_has(labels, value), direction = value;
+            if ((ok = api_enum_has(labels, value)))
+                direction = value;
         } else if (strcmp(name, "status") == 0) {
             labels = statuses;
-            ok = api_enum_has(labels, value), status = value;
+            if ((ok = api_enum_has(labels, value)))
+                status = value;
         } else if (strcmp(name, "sort") == 0) {
             const char *field = value[0] == '-' ? value + 1 : value;
 
@@ -199,9 +189,9 @@ int portal_referrals(struct request_ctx *ctx)
                 if (strcmp(field, portal_sorts[k].name) == 0)
                     ok = true, sort = k, descending = value[0] == '-';
         } else if (strcmp(name, "limit") == 0) {
-            ok = portal_number(value, 1, PORTAL_MAX_LIMIT) >= 0, limit = value;
+            ok = input_whole_number(value, 1, PORTAL_MAX_LIMIT) >= 0, limit = value;
         } else if (strcmp(name, "offset") == 0) {
-            ok = portal_number(value, 0, PORTAL_MAX_OFFSET) >= 0, offset = value;
+            ok = input_whole_number(value, 0, PORTAL_MAX_OFFSET) >= 0, offset = value;
         } else {
             json_object_set_new(bad, name, json_string("is not a parameter of this list"));
             continue;

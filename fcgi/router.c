@@ -48,6 +48,9 @@
     "\"partnerAnsweredAt\":{\"type\":\"string\",\"format\":\"date-time\",\"nullable\":true," \
     "\"description\":\"when the partner answered this intro in the portal\"},\"version\":{\"type\":\"integer\"}}," \
     "\"additionalProperties\":false}"
+/* A page's limit query parameter, from the constants the route checks it with. */
+#define DOC_LIMIT(max, dflt) "\"limit\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":" API_STR(max) "," \
+    "\"default\":" API_STR(dflt) ",\"description\":\"rows per page\"}"
 #define DOC_NULLABLE_STRING(name) "\"" name "\":{\"type\":\"string\",\"nullable\":true}"
 #define DOC_STRINGS(...) "{\"type\":\"object\",\"properties\":{" __VA_ARGS__ "}}"
 #define DOC_STRING(name) "\"" name "\":{\"type\":\"string\"}"
@@ -92,8 +95,7 @@ static const struct route routes[] = {
     {HTTP_GET, "/portal/referrals", NULL, portal_referrals, NULL, ROUTE_PORTAL | ROUTE_QUERY,
      "The partner's referrals, both directions (partner users only)",
      DOC_ID("listPortalReferrals") ",\"tag\":\"portal\","
-     "\"query\":{\"limit\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":" API_STR(PORTAL_MAX_LIMIT) ","
-     "\"default\":" API_STR(PORTAL_DEFAULT_LIMIT) ",\"description\":\"rows per page\"},"
+     "\"query\":{" DOC_LIMIT(PORTAL_MAX_LIMIT, PORTAL_DEFAULT_LIMIT) ","
      "\"offset\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":" API_STR(PORTAL_MAX_OFFSET) ","
      "\"description\":\"rows to skip\"},\"direction\":{\"dbEnum\":\"referral_direction\"},\"status\":{\"dbEnum\":\"referral_status\"},"
      "\"sort\":{\"type\":\"string\",\"description\":\"referredDate (default, newest first), leadName, leadCompany, "
@@ -203,8 +205,7 @@ static const struct route routes[] = {
     {HTTP_GET, "/oplog", oplog_check, oplog_list, free, ROUTE_QUERY,
      "The oplog rows this user may see after since, oldest first (for audit and sync)",
      DOC_ID("listOplog") ",\"tag\":\"figures\",\"parameters\":[\"since\"],"
-     "\"query\":{\"limit\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":" API_STR(OPLOG_MAX_LIMIT) ","
-     "\"default\":" API_STR(OPLOG_DEFAULT_LIMIT) ",\"description\":\"rows per page\"},\"actorRole\":{\"$ref\":\"#/components/schemas/Role\","
+     "\"query\":{" DOC_LIMIT(OPLOG_MAX_LIMIT, OPLOG_DEFAULT_LIMIT) ",\"actorRole\":{\"$ref\":\"#/components/schemas/Role\","
      "\"description\":\"only the rows of users of this role (partner: what partners' contacts did in the portal)\"}},"
      "\"response\":{\"type\":\"object\",\"properties\":{"
      "\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/OplogEntry\"}},"

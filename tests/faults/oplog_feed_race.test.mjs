@@ -34,12 +34,13 @@ test('the oplog feed waits for a transaction still open under a committed row, t
   open.stderr.on('data', (d) => { openErrors += d; });
   const openDone = new Promise((resolve) => open.on('exit', resolve));
   // Its row is written once it sleeps.
-  for (let i = 0; i < 100; i++) {
-    const sleeping = execFileSync(psql(), [...psqlArgs, '-tA', '-c',
-      "select count(*) from pg_stat_activity where wait_event = 'PgSleep' and query like '%held open%'"]).toString().trim();
-    if (sleeping === '1') break;
-    await sleep(50);
+  let sleeping = false;
+  for (let i = 0; i < 100 && !sleeping; i++) {
+    sleeping = execFileSync(psql(), [...psqlArgs, '-tA', '-c',
+      "select count(*) from pg_stat_activity where wait_event = 'PgSleep' and query like '%held open%'"]).toString().trim() === '1';
+    if (!sleeping) await sleep(50);
   }
+  assert.ok(sleeping, `the transaction held open wrote its row and waits: ${openErrors}`);
   const r = await m.post('/referrals', { partnerId: later.id, direction: 'inbound', leadName: 'Committed first' });
   assert.equal(r.status, 201, r.text);
 
